@@ -1,0 +1,3 @@
+#ifndef MKT_CODECS_H
+#define MKT_CODECS_H
+#endif

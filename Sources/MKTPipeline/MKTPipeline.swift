@@ -1,0 +1,2 @@
+/// Pipelines of stages declared with a result builder.
+public enum MKTPipelineModule {}

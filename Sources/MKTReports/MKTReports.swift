@@ -1,0 +1,2 @@
+/// Markdown, JSON and HTML reports of evaluation results.
+public enum MKTReportsModule {}
