@@ -14,6 +14,7 @@ struct MKTCommand: ParsableCommand {
             TokenizeCommand.self,
             PreprocessCommand.self,
             EvaluateCommand.self,
+            DistillCommand.self,
         ]
     )
 }
