@@ -173,10 +173,12 @@ enum MojibakeRepair {
     private static let firstOf3 = clues["utf8_first_of_3"] ?? ScalarSet([])
     private static let firstOf4 = clues["utf8_first_of_4"] ?? ScalarSet([])
     private static let continuationClue = clues["utf8_continuation"] ?? ScalarSet([])
+    /// The continuation characters without the space (which a no-break space may have become).
+    private static let strictContinuationClue = clues["utf8_continuation_strict"] ?? ScalarSet([])
 
     /// The end of a run of UTF-8-looking sequences starting at `start`, or `start` if none.
     private static func utf8RunEnd(_ text: [Unicode.Scalar], from start: Int) -> Int {
-        if start > 0, (0x80...0xBF).contains(text[start - 1].value) { return start }
+        if start > 0, strictContinuationClue.contains(text[start - 1]) { return start }
         var index = start
         func continuations(_ count: Int, after lead: Int) -> Bool {
             guard lead + count < text.count else { return false }
