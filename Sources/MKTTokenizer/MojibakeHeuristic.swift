@@ -108,6 +108,7 @@ enum MojibakeHeuristic {
     /// Python's `\w` for `str` patterns: alphanumeric characters and the underscore.
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "_" { return true }
+        guard PythonText.isKnown(scalar) else { return false }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber:
