@@ -15,6 +15,7 @@ struct MKTCommand: ParsableCommand {
             PreprocessCommand.self,
             EvaluateCommand.self,
             DistillCommand.self,
+            PromptTuneCommand.self,
         ]
     )
 }
