@@ -113,7 +113,7 @@ public final class DistillationTrainer {
     /// - Returns: the logs of the steps taken by this call.
     @discardableResult
     public func run(output: String, resume: Bool = false, onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
-        var run = try RunFolder(path: output, resume: resume, configuration: configuration)
+        let run = try RunFolder(path: output, resume: resume, configuration: configuration)
         var start = (epoch: 0, iteration: 0)
         if resume, let state = run.state {
             try student.load(from: .init(path: run.modelPath), ignoring: { _ in false })
@@ -124,26 +124,23 @@ public final class DistillationTrainer {
         var logs: [StepLog] = []
         let total = totalSteps
         _ = onEvent(.started(step: step, totalSteps: total, images: data.count))
-        var stopping = step >= total
-        epochs: for epoch in start.epoch..<configuration.epochs where !stopping {
-            let batches = batches(epoch: epoch)
-            for (i, batch) in batches.enumerated() where epoch > start.epoch || i >= start.iteration {
-                if step >= total { stopping = true; break }
+        var position = start
+        epochs: for epoch in start.epoch..<configuration.epochs {
+            for (i, batch) in batches(epoch: epoch).enumerated() where epoch > start.epoch || i >= start.iteration {
+                if step >= total { break epochs }
+                position = (epoch, i + 1)
                 if let log = try trainStep(batch, epoch: epoch, iteration: i) {
                     logs.append(log)
                     try run.append(log)
-                    if onEvent(.step(log, totalSteps: total)) == .stop {
-                        try save(run, epoch: epoch, iteration: i + 1)
-                        _ = onEvent(.checkpointSaved(path: output))
-                        break epochs
-                    }
+                    if onEvent(.step(log, totalSteps: total)) == .stop { break epochs }
                 }
             }
-            if step >= total { stopping = true }
-            try save(run, epoch: stopping ? epoch : epoch + 1, iteration: stopping ? batches.count : 0)
+            position = (epoch + 1, 0)
+            try save(run, epoch: position.epoch, iteration: position.iteration)
             _ = onEvent(.epochFinished(epoch: epoch))
         }
-        try save(run, epoch: configuration.epochs, iteration: 0)
+        try save(run, epoch: position.epoch, iteration: position.iteration)
+        _ = onEvent(.checkpointSaved(path: output))
         _ = onEvent(.finished(steps: step))
         return logs
     }

@@ -130,24 +130,23 @@ public final class PromptTuner {
         var logs: [StepLog] = []
         let total = totalSteps
         _ = onEvent(.started(step: step, totalSteps: total, images: data.count))
-        var stopped = false
+        var position = start
         epochs: for epoch in start.epoch..<configuration.epochs {
             for (i, batch) in batches(epoch: epoch).enumerated() where epoch > start.epoch || i >= start.iteration {
                 if step >= total { break epochs }
+                position = (epoch, i + 1)
                 if let log = try trainStep(batch, epoch: epoch, iteration: i) {
                     logs.append(log)
                     try run.append(log)
-                    if onEvent(.step(log, totalSteps: total)) == .stop {
-                        try save(run, epoch: epoch, iteration: i + 1)
-                        stopped = true
-                        break epochs
-                    }
+                    if onEvent(.step(log, totalSteps: total)) == .stop { break epochs }
                 }
             }
-            try save(run, epoch: epoch + 1, iteration: 0)
+            position = (epoch + 1, 0)
+            try save(run, epoch: position.epoch, iteration: position.iteration)
             _ = onEvent(.epochFinished(epoch: epoch))
         }
-        if !stopped { try save(run, epoch: configuration.epochs, iteration: 0) }
+        try save(run, epoch: position.epoch, iteration: position.iteration)
+        _ = onEvent(.checkpointSaved(path: output))
         _ = onEvent(.finished(steps: step))
         return logs
     }
