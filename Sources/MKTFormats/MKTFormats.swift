@@ -1,2 +1,0 @@
-/// File formats: NumPy .npy, safetensors, atomic writes and the text-list formats.
-public enum MKTFormatsModule {}
