@@ -1,10 +1,81 @@
 import ArgumentParser
+import Foundation
+import MKTFormats
+import MKTImage
 
-/// `mkt preprocess`: see Docs and ../shared interfaces.
+/// `mkt preprocess`: decode an image list and write the normalised pixels as `<f4` [N, 3, S, S].
+///
+/// Every image is decoded and checked before anything is written; a bad image (missing, empty,
+/// truncated, corrupt, unsupported, too large) stops the command with a one-line message naming
+/// the file, and no output file is left behind.
 struct PreprocessCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "preprocess", abstract: "(in progress)")
+    static let configuration = CommandConfiguration(
+        commandName: "preprocess",
+        abstract: "Decode, resize, centre-crop and normalise images into PIXELS.npy (<f4 [N, 3, S, S]).",
+        discussion: """
+            Presets: clip (shorter side S, bicubic, centre crop S, CLIP mean/std) and mkt (shorter \
+            side int(S/0.875), centre crop S, ImageNet mean/std). Pixels match Pillow + torchvision.
+            """)
+
+    @Option(help: "The transform: clip or mkt.")
+    var preset: String
+
+    @Option(help: "An image list: one path per line, relative to the list's folder unless absolute.")
+    var input: String
+
+    @Option(help: "The output .npy file.")
+    var output: String
+
+    @Option(help: "The crop size S.")
+    var size: Int = 224
+
+    @Option(help: "Worker threads (default: one per core).")
+    var threads: Int?
+
+    @Option(help: "Refuse images with more pixels than this (decompression-bomb guard; 0 = no limit).")
+    var maxPixels: Int = ImageDecoder.defaultMaxPixels
+
+    func validate() throws {
+        guard PreprocessPreset(rawValue: preset) != nil else {
+            throw ValidationError("--preset must be clip or mkt, got '\(preset)'")
+        }
+        guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard maxPixels >= 0 else { throw ValidationError("--max-pixels must not be negative") }
+    }
 
     func run() throws {
-        throw ValidationError("mkt preprocess is not available in this build")
+        let paths = try TextList.imagePaths(input)
+        let preprocessor = Preprocessor(preset: PreprocessPreset(rawValue: preset)!, size: size,
+                                        decoder: ImageDecoder(maxPixels: maxPixels))
+        let n = paths.count
+        let perImage = preprocessor.valuesPerImage
+        let reporter = ProgressLines(total: n, noun: "images")
+        var pixels = Data(count: n * perImage * MemoryLayout<Float>.size)
+        try pixels.withUnsafeMutableBytes { raw in
+            let floats = raw.bindMemory(to: Float.self)
+            try preprocessor.preprocess(paths: paths, into: floats, threads: threads ?? ProcessorCount.value,
+                                        progress: { reporter.update($0) })
+        }
+        try NpyArray(shape: [n, 3, size, size], dtype: .float32, bytes: pixels).write(to: output)
+        print("preprocessed \(n) images (\(preset), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]")
+    }
+}
+
+/// Plain progress lines on stderr, about every 10% (for long lists only).
+final class ProgressLines: Sendable {
+    let total: Int
+    let noun: String
+    let step: Int
+
+    init(total: Int, noun: String) {
+        self.total = total
+        self.noun = noun
+        self.step = max(1, total / 10)
+    }
+
+    func update(_ done: Int) {
+        guard total >= 100, done % step == 0 || done == total else { return }
+        FileHandle.standardError.write(Data("\(done)/\(total) \(noun)\n".utf8))
     }
 }

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads whole files into memory with POSIX calls, reporting failures as ``ImageError``.
+enum FileBytes {
+    /// The bytes of the file at `path`.
+    ///
+    /// - Throws: ``ImageError`` of kind `.missing` (no such file), `.unreadable` (a directory,
+    ///   no permission, an I/O error) or `.empty` (zero bytes).
+    static func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR {
+                throw ImageError(path: path, kind: .missing, problem: "no such file")
+            }
+            throw ImageError(path: path, kind: .unreadable,
+                             problem: "cannot open the file (\(String(cString: strerror(code))))")
+        }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            throw ImageError(path: path, kind: .unreadable, problem: "cannot read the file's size")
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            throw ImageError(path: path, kind: .unreadable, problem: "is a directory, not an image file")
+        }
+        let size = Int(status.st_size)
+        if size == 0 {
+            throw ImageError(path: path, kind: .empty, problem: "the file is empty (0 bytes)")
+        }
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let n = systemRead(fd, buffer.baseAddress! + done, size - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }  // the file shrank while we read it
+                done += n
+            }
+            count = done
+        }
+        if failure != 0 {
+            throw ImageError(path: path, kind: .unreadable,
+                             problem: "read error (\(String(cString: strerror(failure))))")
+        }
+        if bytes.isEmpty {
+            throw ImageError(path: path, kind: .empty, problem: "the file is empty (0 bytes)")
+        }
+        return bytes
+    }
+}
+
+/// `read(2)`, under a name that does not clash with Swift methods.
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buffer, count)
+    #else
+    return Darwin.read(fd, buffer, count)
+    #endif
+}

@@ -1,0 +1,119 @@
+import CImageCodecs
+
+/// Decodes PNG and JPEG files into ``RGBImage``s exactly as Pillow's
+/// `Image.open(f).convert("RGB")` does.
+///
+/// The format is detected from the first bytes, never from the file name. Conversion rules
+/// (Pillow's): grey is replicated to R = G = B; 1/2/4-bit grey is scaled to 0...255; alpha is
+/// dropped, not composited; palettes are expanded (tRNS ignored); 16-bit colour keeps the high
+/// byte; 16-bit grey (Pillow mode `I;16`) clips values above 255 to 255; CMYK and YCCK JPEGs are
+/// read as Adobe-inverted CMYK and converted with Pillow's integer formula. EXIF orientation is
+/// not applied. See Docs/Images.md for the full list.
+///
+/// ```swift
+/// let decoder = ImageDecoder(maxPixels: 50_000_000)
+/// let image = try decoder.decode(contentsOf: "cat.png")   // [H, W, 3]
+/// ```
+///
+/// Every failure is an ``ImageError`` that names the file: a missing or empty file, truncated or
+/// corrupt data, an unsupported format, or an image with more than ``maxPixels`` pixels
+/// (a decompression bomb). libpng's and libjpeg's fatal errors are caught in C; decoding never
+/// crashes or exits the process.
+public struct ImageDecoder: Sendable {
+    /// The default pixel limit: 178,956,970 pixels, the size at which Pillow refuses to open an
+    /// image (`2 * Image.MAX_IMAGE_PIXELS`).
+    public static let defaultMaxPixels = 178_956_970
+
+    /// Images with more pixels than this fail with ``ImageError/Kind/tooLarge`` before any pixel
+    /// memory is allocated. `0` disables the check.
+    public var maxPixels: Int
+
+    /// Creates a decoder.
+    ///
+    /// - Parameter maxPixels: The decompression-bomb limit (width x height); `0` for none.
+    public init(maxPixels: Int = ImageDecoder.defaultMaxPixels) {
+        precondition(maxPixels >= 0, "maxPixels must not be negative")
+        self.maxPixels = maxPixels
+    }
+
+    /// Reads and decodes the file at `path`.
+    ///
+    /// - Parameter path: A PNG or JPEG file.
+    /// - Returns: The image as 8-bit RGB, [H, W, 3].
+    /// - Throws: ``ImageError`` naming `path`.
+    public func decode(contentsOf path: String) throws -> RGBImage {
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// Decodes a PNG or JPEG held in memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: The encoded file.
+    ///   - path: The name used in error messages.
+    /// - Returns: The image as 8-bit RGB, [H, W, 3].
+    /// - Throws: ``ImageError`` naming `path`.
+    public func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> RGBImage {
+        let header = try info(bytes, path: path)
+        let count = header.width * header.height * 3
+        var info = mkt_image_info()
+        var status: Int32 = 0
+        let pixels = bytes.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
+                status = mkt_decode_rgb8(input.baseAddress, input.count, UInt64(maxPixels), &info,
+                                         output.baseAddress, count)
+                initialized = count
+            }
+        }
+        if status != 0 {
+            throw Self.error(status: status, info: &info, path: path)
+        }
+        return RGBImage(width: header.width, height: header.height, pixels: pixels)
+    }
+
+    /// Reads the header of the file at `path` without decoding pixels, and checks the pixel
+    /// limit.
+    ///
+    /// - Throws: ``ImageError`` naming `path`.
+    public func info(contentsOf path: String) throws -> ImageInfo {
+        try info(FileBytes.read(path), path: path)
+    }
+
+    /// Reads the header of an encoded image without decoding pixels, and checks the pixel limit.
+    ///
+    /// - Throws: ``ImageError`` naming `path`.
+    public func info(_ bytes: [UInt8], path: String = "<memory>") throws -> ImageInfo {
+        var info = mkt_image_info()
+        let status = bytes.withUnsafeBufferPointer { input in
+            mkt_decode_rgb8(input.baseAddress, input.count, UInt64(maxPixels), &info, nil, 0)
+        }
+        if status != 0 {
+            throw Self.error(status: status, info: &info, path: path)
+        }
+        guard info.width >= 1, info.height >= 1 else {
+            throw ImageError(path: path, kind: .corrupt,
+                             problem: "image header gives an empty size \(info.width)x\(info.height)")
+        }
+        return ImageInfo(
+            width: Int(info.width), height: Int(info.height),
+            format: info.format == Int32(MKT_FORMAT_PNG.rawValue) ? .png : .jpeg,
+            channels: Int(info.channels), bitDepth: Int(info.bit_depth),
+            isPalette: info.palette != 0, isInterlaced: info.interlaced != 0)
+    }
+
+    /// Turns a shim status into an ``ImageError``.
+    static func error(status: Int32, info: inout mkt_image_info, path: String) -> ImageError {
+        let message = withUnsafeBytes(of: &info.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        let kind: ImageError.Kind
+        switch UInt32(status) {
+        case MKT_CODEC_EMPTY.rawValue: kind = .empty
+        case MKT_CODEC_TRUNCATED.rawValue: kind = .truncated
+        case MKT_CODEC_UNSUPPORTED.rawValue: kind = .unsupported
+        case MKT_CODEC_TOO_LARGE.rawValue: kind = .tooLarge
+        case MKT_CODEC_NO_MEMORY.rawValue: kind = .unreadable
+        default: kind = .corrupt
+        }
+        return ImageError(path: path, kind: kind, problem: message.isEmpty ? "cannot decode the image" : message)
+    }
+}

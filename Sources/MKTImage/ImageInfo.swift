@@ -1,0 +1,18 @@
+/// What an image file's header says, read without decoding the pixels.
+public struct ImageInfo: Sendable, Equatable {
+    /// Width W in pixels.
+    public let width: Int
+    /// Height H in pixels.
+    public let height: Int
+    /// The container format.
+    public let format: ImageFormat
+    /// Channels stored in the file: 1 grey (or palette index), 2 grey + alpha, 3 colour,
+    /// 4 colour + alpha (PNG) or CMYK (JPEG).
+    public let channels: Int
+    /// Bits per stored sample: 1, 2, 4, 8 or 16 (PNG); 8 (JPEG).
+    public let bitDepth: Int
+    /// Whether the PNG stores palette indices.
+    public let isPalette: Bool
+    /// Whether the PNG is interlaced (Adam7) or the JPEG progressive.
+    public let isInterlaced: Bool
+}

@@ -1,0 +1,203 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decodes images and turns them into normalised float tensors, the way `mkt preprocess` does.
+///
+/// Pipeline for one image (Pillow + torchvision semantics, pixel-exact):
+/// 1. decode to RGB (``ImageDecoder``, Pillow's `convert("RGB")`);
+/// 2. resize the shorter side to ``PreprocessPreset/shorterSide(for:)`` with Pillow's bicubic
+///    filter (``ResizeGeometry/resizeShorterSide(width:height:to:)``; skipped when the size does
+///    not change);
+/// 3. centre-crop S x S (``ResizeGeometry/centerCrop(width:height:size:)``); only the cropped
+///    pixels are resampled;
+/// 4. `x / 255`, then `(x - mean) / std` per channel in float32, HWC -> CHW.
+///
+/// Shapes: one image gives [3, S, S]; a batch of N gives [N, 3, S, S], C order.
+///
+/// ```swift
+/// let pre = Preprocessor(preset: .clip, size: 224)
+/// let pixels = try pre.preprocess(paths: files)        // N * 3 * 224 * 224 floats
+/// ```
+public struct Preprocessor: Sendable {
+    /// The transform.
+    public let preset: PreprocessPreset
+    /// The crop size S.
+    public let size: Int
+    /// The decoder (and its pixel limit).
+    public var decoder: ImageDecoder
+    /// [3, 256] lookup table: channel c, value v -> (Float(v) / 255 - mean[c]) / std[c].
+    private let table: [Float]
+
+    /// Creates a preprocessor.
+    ///
+    /// - Parameters:
+    ///   - preset: `.clip` or `.mkt`.
+    ///   - size: The crop size S (at least 1).
+    ///   - decoder: The decoder to use.
+    public init(preset: PreprocessPreset, size: Int = 224, decoder: ImageDecoder = ImageDecoder()) {
+        precondition(size >= 1, "size must be positive, got \(size)")
+        self.preset = preset
+        self.size = size
+        self.decoder = decoder
+        var table = [Float](repeating: 0, count: 3 * 256)
+        let mean = preset.mean, std = preset.std
+        for c in 0..<3 {
+            for v in 0..<256 {
+                let x: Float = Float(v) / Float(255)
+                table[c * 256 + v] = (x - mean[c]) / std[c]
+            }
+        }
+        self.table = table
+    }
+
+    /// Floats per image: 3 x S x S.
+    public var valuesPerImage: Int { 3 * size * size }
+
+    /// The resized-and-cropped 8-bit image (steps 2 and 3), [S, S, 3].
+    public func resizeAndCrop(_ image: RGBImage) -> RGBImage {
+        let short = preset.shorterSide(for: size)
+        let target = ResizeGeometry.resizeShorterSide(width: image.width, height: image.height, to: short)
+        let crop = ResizeGeometry.centerCrop(width: target.width, height: target.height, size: size)
+        return image.resized(width: target.width, height: target.height, filter: .bicubic,
+                             cropTop: crop.top, cropLeft: crop.left, cropWidth: size, cropHeight: size)
+    }
+
+    /// Writes the normalised [3, S, S] tensor of `image` into `output`.
+    ///
+    /// - Parameter output: At least ``valuesPerImage`` floats.
+    public func preprocess(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) {
+        precondition(output.count >= valuesPerImage, "output holds \(output.count) floats, need \(valuesPerImage)")
+        let cropped = resizeAndCrop(image)
+        let plane = size * size
+        table.withUnsafeBufferPointer { lut in
+            cropped.pixels.withUnsafeBufferPointer { hwc in
+                let red = output.baseAddress!, green = red + plane, blue = green + plane
+                let lutR = lut.baseAddress!, lutG = lutR + 256, lutB = lutG + 256
+                for i in 0..<plane {
+                    red[i] = lutR[Int(hwc[3 * i])]
+                    green[i] = lutG[Int(hwc[3 * i + 1])]
+                    blue[i] = lutB[Int(hwc[3 * i + 2])]
+                }
+            }
+        }
+    }
+
+    /// The normalised [3, S, S] tensor of `image`.
+    public func preprocess(_ image: RGBImage) -> [Float] {
+        [Float](unsafeUninitializedCapacity: valuesPerImage) { buffer, count in
+            preprocess(image, into: buffer)
+            count = valuesPerImage
+        }
+    }
+
+    /// Decodes and preprocesses the file at `path`: [3, S, S].
+    ///
+    /// - Throws: ``ImageError`` naming `path`.
+    public func preprocess(contentsOf path: String) throws -> [Float] {
+        preprocess(try decoder.decode(contentsOf: path))
+    }
+
+    /// Decodes and preprocesses `paths` in parallel into `output`, [N, 3, S, S].
+    ///
+    /// Every image is decoded before this returns; if any fails, the error of the first failing
+    /// file in list order is thrown (later images are skipped once a failure is known) and the
+    /// contents of `output` are unspecified.
+    ///
+    /// - Parameters:
+    ///   - paths: N image files.
+    ///   - output: At least N x ``valuesPerImage`` floats.
+    ///   - threads: Worker threads (default: one per core).
+    ///   - progress: Called with the number of images finished so far (from worker threads).
+    /// - Throws: ``ImageError`` naming the first bad file.
+    public func preprocess(
+        paths: [String], into output: UnsafeMutableBufferPointer<Float>, threads: Int = ProcessorCount.value,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws {
+        precondition(output.count >= paths.count * valuesPerImage, "output too small for \(paths.count) images")
+        let n = paths.count
+        if n == 0 { return }
+        let workers = max(1, min(threads, n))
+        let firstFailure = Atomic<Int>(Int.max)
+        let finished = Atomic<Int>(0)
+        let errors = Mutex<[Int: ImageError]>([:])
+        let base = SendablePointer(output.baseAddress!)
+        let stride = valuesPerImage
+        let work = { @Sendable (worker: Int) in
+            var i = worker
+            while i < n {
+                if i > firstFailure.load(ordering: .relaxed) { break }
+                do {
+                    let image = try self.decoder.decode(contentsOf: paths[i])
+                    self.preprocess(image, into: UnsafeMutableBufferPointer(start: base.pointer + i * stride, count: stride))
+                } catch {
+                    let failure = (error as? ImageError)
+                        ?? ImageError(path: paths[i], kind: .unreadable, problem: "\(error)")
+                    errors.withLock { $0[i] = failure }
+                    var current = firstFailure.load(ordering: .relaxed)
+                    while i < current {
+                        let (exchanged, original) = firstFailure.compareExchange(
+                            expected: current, desired: i, ordering: .relaxed)
+                        if exchanged { break }
+                        current = original
+                    }
+                    break
+                }
+                let done = finished.add(1, ordering: .relaxed).newValue
+                progress?(done)
+                i += workers
+            }
+        }
+        if workers == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
+        }
+        let first = firstFailure.load(ordering: .relaxed)
+        if first != Int.max, let error = errors.withLock({ $0[first] }) {
+            throw error
+        }
+    }
+
+    /// Decodes and preprocesses `paths` in parallel: [N, 3, S, S].
+    ///
+    /// - Throws: ``ImageError`` naming the first bad file in list order.
+    public func preprocess(paths: [String], threads: Int = ProcessorCount.value) throws -> [Float] {
+        var failure: Error?
+        let result = [Float](unsafeUninitializedCapacity: paths.count * valuesPerImage) { buffer, count in
+            do {
+                try preprocess(paths: paths, into: buffer, threads: threads)
+            } catch {
+                failure = error
+                buffer.initialize(repeating: 0)
+            }
+            count = paths.count * valuesPerImage
+        }
+        if let failure { throw failure }
+        return result
+    }
+}
+
+/// A raw pointer that worker threads share; each thread writes a disjoint part.
+struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
+
+/// The number of CPU cores available to this process.
+public enum ProcessorCount {
+    /// Active processors (at least 1).
+    public static var value: Int { max(1, sysconfCount()) }
+
+    private static func sysconfCount() -> Int {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return Int(sysconf(_SC_NPROCESSORS_ONLN))
+        #endif
+    }
+}
