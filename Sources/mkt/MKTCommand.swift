@@ -14,6 +14,9 @@ struct MKTCommand: ParsableCommand {
             TokenizeCommand.self,
             PreprocessCommand.self,
             EvaluateCommand.self,
+            EmbedImagesCommand.self,
+            EmbedTextCommand.self,
+            ZeroShotCommand.self,
             DistillCommand.self,
             PromptTuneCommand.self,
         ]
