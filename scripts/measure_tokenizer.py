@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Tokenization throughput of `mkt tokenize` (numbers quoted in Docs/Tokenizer.md).
+"""Tokenization throughput (numbers quoted in Docs/Tokenizer.md).
 
     python3 scripts/measure_tokenizer.py [--mkt .build/release/mkt] [--runs 5]
 
 Inputs (made here, deterministic): 1006 label prompts "There is a {label} in the scene" whose
 labels are 1006 distinct words of the CLIP vocabulary, and the 60 texts of
-Tests/Fixtures/tokenizer/texts.txt. Each input is also repeated (x50 / x500) to see the
-steady-state rate with a warm word cache. The start-up cost (loading vocab.json and
-merges.txt) is measured with a one-line input and subtracted; medians over --runs.
+Tests/Fixtures/tokenizer/texts.txt.
+
+1. In process: scripts/tokenizer-bench/main.swift is compiled with MKTTokenizer's sources
+   (swiftc -O) and times loading, tokenizing with a cold and a warm word cache, the batch API,
+   and cleaning alone (best of 5).
+2. End to end: `mkt tokenize` wall time (median of --runs), inputs also repeated x50 / x500;
+   the time of a one-text run (process start, loading) is subtracted.
 """
 import argparse
 import json
@@ -45,12 +49,21 @@ def main():
     with open(os.path.join(ROOT, "Tests", "Fixtures", "tokenizer", "texts.txt"), encoding="utf-8") as f:
         fixture = f.read().split("\n")[:-1]
     with tempfile.TemporaryDirectory() as d:
+        sources = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(ROOT, "Sources", "MKTTokenizer"))
+                   for f in fs if f.endswith(".swift")]
+        bench = os.path.join(d, "bench")
+        subprocess.run(["swiftc", "-O", *sorted(sources), os.path.join(ROOT, "scripts", "tokenizer-bench", "main.swift"),
+                        "-o", bench], check=True)
+
         def write(name, texts):
             path = os.path.join(d, name)
             with open(path, "w", encoding="utf-8") as f:
                 f.write("".join(t + "\n" for t in texts))
             return path
         out = os.path.join(d, "ids.npy")
+        print("in process:")
+        subprocess.run([bench, MODEL, write("prompts.txt", prompts), write("fixture.txt", fixture)], check=True)
+        print("mkt tokenize, end to end:")
         base = run(a.mkt, write("one.txt", ["cat"]), out, a.runs)
         print(f"start-up (load vocab.json + merges.txt, 1 text): {base * 1000:.1f} ms")
         for name, texts in [("1006 label prompts", prompts), ("1006 label prompts x50", prompts * 50),
