@@ -110,3 +110,37 @@ import TestSupport
         #expect(maxAbsDifference(learner.contextByPosition.scalars, try prompt.floats("context_after")) < 1e-6)
     }
 }
+
+/// An interrupted and resumed run is bit-identical to an uninterrupted one.
+@Suite struct ResumeTests {
+    func trainer(maxSteps: Int?) throws -> DistillationTrainer {
+        let inputs = try SafetensorsFile(path: Fixtures.path("mkt-step/inputs.safetensors"))
+        let p = inputs.entries["pixels"]!
+        let data = PreprocessedImages(pixels: Tensor(shape: p.shape, scalars: try inputs.floats("pixels")),
+                                      labels: try inputs.floats("labels"), labelCount: 9)
+        var c = DistillationConfiguration()
+        c.epochs = 2; c.maxSteps = maxSteps; c.batchSize = 2; c.warmupEpochs = 0.5; c.topK = 3; c.seed = 7
+        let e = inputs.entries["label_embeds"]!
+        return DistillationTrainer(student: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
+                                   teacher: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
+                                   labelEmbeddings: Tensor(shape: e.shape, scalars: try inputs.floats("label_embeds")),
+                                   data: data, configuration: c)
+    }
+
+    @Test func resumeIsBitIdentical() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let whole = try trainer(maxSteps: nil)
+        let all = try whole.run(output: dir + "/whole")
+        #expect(all.count == 4)
+        _ = try trainer(maxSteps: 1).run(output: dir + "/parts")
+        let rest = try trainer(maxSteps: nil).run(output: dir + "/parts", resume: true)
+        #expect(rest.map(\.loss) == all.suffix(rest.count).map(\.loss))
+        let a = try TwoStreamStudent.load(directory: dir + "/whole"), b = try TwoStreamStudent.load(directory: dir + "/parts")
+        for (key, value) in a.parameters() {
+            let same = value.scalars == b.parameters()[key]!.scalars
+            #expect(same, "parameter \(key) differs")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/parts/checkpoint/state.json"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/parts/checkpoint.new"))
+    }
+}
