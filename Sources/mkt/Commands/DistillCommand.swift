@@ -34,7 +34,7 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Weight of the L1 distillation term.") var distillWeight = 1.0
     @Option(help: "Augmentation: none (pixels are used as given).") var augment = "none"
     @Flag(help: "Score with the global stream only (ablation).") var globalOnly = false
-    @Flag(help: "Keep the image order (no per-epoch shuffle).") var noShuffle = false
+    @Flag(inversion: .prefixedNo, help: "Shuffle the images every epoch (seeded).") var shuffle = true
     @Flag(help: "Continue the run in OUTPUT from its checkpoint.") var resume = false
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
 
@@ -73,7 +73,7 @@ struct DistillCommand: ParsableCommand {
         settings.topK = topK
         settings.distillWeight = distillWeight
         settings.globalOnly = globalOnly
-        settings.shuffle = !noShuffle
+        settings.shuffle = shuffle
         settings.seed = seed
         let trainer = DistillationTrainer(student: student, teacher: teacherModel, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)

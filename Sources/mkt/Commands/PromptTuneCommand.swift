@@ -36,7 +36,7 @@ struct PromptTuneCommand: ParsableCommand {
     @Option(help: "AdamW weight decay.") var weightDecay = 0.05
     @Option(help: "k of the local stream.") var topK = 16
     @Flag(help: "Score with the global stream only (ablation).") var globalOnly = false
-    @Flag(help: "Keep the image order (no per-epoch shuffle).") var noShuffle = false
+    @Flag(inversion: .prefixedNo, help: "Shuffle the images every epoch (seeded).") var shuffle = true
     @Flag(help: "Continue the run in OUTPUT from its checkpoint.") var resume = false
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
 
@@ -63,7 +63,7 @@ struct PromptTuneCommand: ParsableCommand {
         settings.weightDecay = weightDecay
         settings.topK = topK
         settings.globalOnly = globalOnly
-        settings.shuffle = !noShuffle
+        settings.shuffle = shuffle
         settings.seed = seed
         settings.template = template
         settings.mode = context
