@@ -22,6 +22,8 @@ public struct PromptTuningConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64 = 42
     public var template: String = "There is a {} in the scene"
     public var mode: PromptContextMode = .mkt
+    /// Context vectors in ``PromptContextMode/coop`` mode.
+    public var contextLength: Int = 16
 
     /// The reference settings.
     public init() {}
@@ -170,7 +172,7 @@ extension PromptLearner {
         let byPosition = contextByPosition
         writer.add("context", floats: byPosition.scalars, shape: byPosition.shape)
         writer.add("context_token_ids", int32s: contextTokenIDs, shape: [contextTokenIDs.count])
-        writer.metadata = ["template": template, "mode": mode.rawValue]
+        writer.metadata = ["template": template, "mode": mode.rawValue, "context_length": "\(contextRows.count)"]
         try writer.write(to: path)
     }
 

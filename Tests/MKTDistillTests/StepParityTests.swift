@@ -2,6 +2,7 @@ import Foundation
 import MKTCLIP
 import MKTDistill
 import MKTFormats
+import MKTNN
 import MKTStudent
 import MKTTensor
 import MKTTokenizer
@@ -142,5 +143,45 @@ import TestSupport
         }
         #expect(FileManager.default.fileExists(atPath: dir + "/parts/checkpoint/state.json"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/parts/checkpoint.new"))
+    }
+}
+
+@Suite struct PromptModeTests {
+    @Test func coopContextLearnsAndRoundTrips() throws {
+        let clip = try CLIPModel.load(directory: Fixtures.path("tiny-clip"))
+        let tokenizer = try CLIPTokenizer(directory: Fixtures.path("tiny-clip"))
+        let labels = ["cat", "fire truck", "dog"]
+        let random = try PromptLearner(labels: labels, template: "a photo of a {}", tokenizer: tokenizer, model: clip,
+                                       mode: .coop, contextLength: 3, seed: 1)
+        #expect(random.context.shape == [3, 48])
+        #expect(random.contextTokenIDs == [-1, -1, -1])
+        let fromWords = try PromptLearner(labels: labels, template: "a photo of a {}", tokenizer: tokenizer, model: clip,
+                                          mode: .coop, contextLength: 4)
+        #expect(fromWords.contextTokenIDs == tokenizer.encode("a photo of a"))
+        // With the template's words as context, coop reproduces the plain prompt "a photo of a cat." exactly.
+        let e = fromWords.labelEmbeddings(clip)
+        let plain = clip.embedTexts(labels.map { "a photo of a \($0)." }, tokenizer: tokenizer)
+        #expect(maxAbsDifference(e.scalars, plain.scalars) < 1e-5)
+        // Gradients reach the context.
+        let (_, g) = valueAndGradient(random) { random.labelEmbeddings(clip).squared().sum() }
+        #expect(g["context"]!.scalars.contains { $0 != 0 })
+        let dir = Fixtures.temporaryDirectory()
+        try random.savePrompt(to: dir + "/p.safetensors")
+        let again = try PromptLearner(labels: ["bird"], template: "a photo of a {}", tokenizer: tokenizer, model: clip,
+                                      mode: .coop, contextLength: 3, seed: 9)
+        try again.loadPrompt(from: dir + "/p.safetensors")
+        #expect(again.context.scalars == random.context.scalars)
+    }
+
+    @Test func mktModeSharesRepeatedTokens() throws {
+        let clip = try CLIPModel.load(directory: Fixtures.path("tiny-clip"))
+        let tokenizer = try CLIPTokenizer(directory: Fixtures.path("tiny-clip"))
+        let learner = try PromptLearner(labels: ["cat"], template: "a photo of a {}", tokenizer: tokenizer, model: clip)
+        // SOT, a, photo, of, a, EOT: "a" appears twice and is one learned row.
+        #expect(learner.contextRows.count == 6)
+        #expect(learner.context.shape[0] == 5)
+        #expect(learner.contextRows[1] == learner.contextRows[4])
+        let plain = clip.embedTexts(["a photo of a cat"], tokenizer: tokenizer)
+        #expect(maxAbsDifference(learner.labelEmbeddings(clip).scalars, plain.scalars) < 1e-5)
     }
 }

@@ -27,6 +27,7 @@ struct PromptTuneCommand: ParsableCommand {
     @Option(help: "The prompt template; {} is replaced by the label.") var template = "There is a {} in the scene"
     @Option(help: "Context sharing: mkt (one vector per distinct context token, as the reference) or coop (one per position).")
     var context: PromptContextMode = .mkt
+    @Option(help: "Context vectors in coop mode.") var nCtx = 16
     @Option(help: "Epochs the schedule spans.") var epochs = 4
     @Option(help: "Stop after this many optimizer steps.") var maxSteps: Int?
     @Option(help: "Images per batch.") var batchSize = 64
@@ -52,7 +53,8 @@ struct PromptTuneCommand: ParsableCommand {
         guard names.count == data.labelCount else {
             throw TrainingInputError(path: labelNames, problem: "\(names.count) label names but \(labels) has \(data.labelCount) label columns")
         }
-        let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: clip, mode: context)
+        let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: clip, mode: context,
+                                        contextLength: nCtx, seed: seed)
         var settings = PromptTuningConfiguration()
         settings.epochs = epochs
         settings.maxSteps = maxSteps
@@ -67,6 +69,7 @@ struct PromptTuneCommand: ParsableCommand {
         settings.seed = seed
         settings.template = template
         settings.mode = context
+        settings.contextLength = nCtx
         let tuner = PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
         let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer(label: "prompt-tune").handle)
         let embeddings = Tape.withoutRecording { learner.labelEmbeddings(clip) }

@@ -66,7 +66,8 @@ enum LabelEmbedder {
         let file = try SafetensorsFile(path: path)
         let learned = file.metadata["template"] ?? template
         let mode = file.metadata["mode"].flatMap(PromptContextMode.init(rawValue:)) ?? .mkt
-        let learner = try PromptLearner(labels: labels, template: learned, tokenizer: tokenizer, model: clip, mode: mode)
+        let n = file.metadata["context_length"].flatMap(Int.init) ?? 16
+        let learner = try PromptLearner(labels: labels, template: learned, tokenizer: tokenizer, model: clip, mode: mode, contextLength: n)
         try learner.loadPrompt(from: path)
         return Tape.withoutRecording { learner.labelEmbeddings(clip) }
     }
