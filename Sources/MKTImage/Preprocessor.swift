@@ -30,8 +30,8 @@ public struct Preprocessor: Sendable {
     public let size: Int
     /// The decoder (and its pixel limit).
     public var decoder: ImageDecoder
-    /// [3, 256] lookup table: channel c, value v -> (Float(v) / 255 - mean[c]) / std[c].
-    private let table: [Float]
+    /// The float conversion and normalisation (step 4).
+    public let normalization: Normalization
 
     /// Creates a preprocessor.
     ///
@@ -44,15 +44,7 @@ public struct Preprocessor: Sendable {
         self.preset = preset
         self.size = size
         self.decoder = decoder
-        var table = [Float](repeating: 0, count: 3 * 256)
-        let mean = preset.mean, std = preset.std
-        for c in 0..<3 {
-            for v in 0..<256 {
-                let x: Float = Float(v) / Float(255)
-                table[c * 256 + v] = (x - mean[c]) / std[c]
-            }
-        }
-        self.table = table
+        self.normalization = Normalization(preset: preset)
     }
 
     /// Floats per image: 3 x S x S.
@@ -72,19 +64,7 @@ public struct Preprocessor: Sendable {
     /// - Parameter output: At least ``valuesPerImage`` floats.
     public func preprocess(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(output.count >= valuesPerImage, "output holds \(output.count) floats, need \(valuesPerImage)")
-        let cropped = resizeAndCrop(image)
-        let plane = size * size
-        table.withUnsafeBufferPointer { lut in
-            cropped.pixels.withUnsafeBufferPointer { hwc in
-                let red = output.baseAddress!, green = red + plane, blue = green + plane
-                let lutR = lut.baseAddress!, lutG = lutR + 256, lutB = lutG + 256
-                for i in 0..<plane {
-                    red[i] = lutR[Int(hwc[3 * i])]
-                    green[i] = lutG[Int(hwc[3 * i + 1])]
-                    blue[i] = lutB[Int(hwc[3 * i + 2])]
-                }
-            }
-        }
+        normalization.write(resizeAndCrop(image), into: output)
     }
 
     /// The normalised [3, S, S] tensor of `image`.

@@ -8,8 +8,10 @@
 /// accumulates `pixel * weight` in 32-bit integers starting from 2^21, shifts right by 22 and
 /// clips to 0...255. Because every output pixel depends only on its own coefficients, computing
 /// a window (e.g. only the centre crop) gives exactly the pixels of the full resize.
-/// `Image.resize` does the vertical pass first for images more than 100 times taller than wide
-/// that shrink vertically; that order is reproduced too. NEAREST follows Pillow's affine
+/// Pillow 13 runs the vertical pass first when the height shrinks by more than twice as many
+/// pixels as the width does (`H > outH` and `H - outH > 2 (W - outW)`, python-pillow/Pillow
+/// #9549); that order is reproduced (measured against Pillow 13.0.0 on random sizes, see
+/// Docs/Images.md). NEAREST follows Pillow's affine
 /// scaling (`ImagingScaleAffine`): source position `(int)(a * (o + 0.5))`, accumulated in
 /// double precision as Pillow does.
 enum Resampler {
@@ -34,10 +36,11 @@ enum Resampler {
         }
         let needHorizontal = outWidth != width
         let needVertical = outHeight != height
-        let verticalFirst = height > width * 100 && outHeight < height && needHorizontal
+        let verticalFirst = needHorizontal && needVertical && outHeight < height
+            && (height - outHeight) > 2 * (width - outWidth)
 
         if verticalFirst {
-            // Image.resize: (W, H) -> (W, outH) -> (outW, outH).
+            // Vertical pass first: (W, H) -> (W, outH) -> (outW, outH).
             let xc = ResampleCoefficients(inputSize: width, outputSize: outWidth, filter: filter, window: columns)
             let yc = ResampleCoefficients(inputSize: height, outputSize: outHeight, filter: filter, window: rows)
             let spanStart = xc.inputStart, spanCount = xc.inputEnd - xc.inputStart
