@@ -30,17 +30,21 @@ public struct Normalization: Sendable {
 
     /// Writes the [3, H, W] tensor of `image` into `output` (at least 3 H W floats).
     public func write(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) {
-        let plane = image.width * image.height
+        image.pixels.withUnsafeBufferPointer { hwc in
+            write(hwc.baseAddress!, pixelCount: image.width * image.height, into: output)
+        }
+    }
+
+    /// Writes the [3, P] planes of `pixelCount` interleaved RGB pixels into `output`.
+    func write(_ hwc: UnsafePointer<UInt8>, pixelCount plane: Int, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(output.count >= 3 * plane, "output holds \(output.count) floats, need \(3 * plane)")
         table.withUnsafeBufferPointer { lut in
-            image.pixels.withUnsafeBufferPointer { hwc in
-                let red = output.baseAddress!, green = red + plane, blue = green + plane
-                let lutR = lut.baseAddress!, lutG = lutR + 256, lutB = lutG + 256
-                for i in 0..<plane {
-                    red[i] = lutR[Int(hwc[3 * i])]
-                    green[i] = lutG[Int(hwc[3 * i + 1])]
-                    blue[i] = lutB[Int(hwc[3 * i + 2])]
-                }
+            let red = output.baseAddress!, green = red + plane, blue = green + plane
+            let lutR = lut.baseAddress!, lutG = lutR + 256, lutB = lutG + 256
+            for i in 0..<plane {
+                red[i] = lutR[Int(hwc[3 * i])]
+                green[i] = lutG[Int(hwc[3 * i + 1])]
+                blue[i] = lutB[Int(hwc[3 * i + 2])]
             }
         }
     }

@@ -50,6 +50,39 @@ public struct Preprocessor: Sendable {
     /// Floats per image: 3 x S x S.
     public var valuesPerImage: Int { 3 * size * size }
 
+    /// Reusable buffers of one worker: file bytes, decoded pixels, the resampler's intermediate
+    /// image and the crop, so that a batch does not allocate per image.
+    struct Scratch {
+        var file: [UInt8] = []
+        var pixels: [UInt8] = []
+        var middle: [UInt8] = []
+        var crop: [UInt8] = []
+    }
+
+    /// Steps 1-4 for the file at `path` into `output` ([3, S, S]), using `scratch`.
+    func preprocess(path: String, scratch: inout Scratch, into output: UnsafeMutableBufferPointer<Float>) throws {
+        let count = try FileBytes.read(path, into: &scratch.file)
+        let size = try scratch.file.withUnsafeBufferPointer { bytes in
+            try decoder.decode(UnsafeBufferPointer(rebasing: bytes[..<count]), path: path, into: &scratch.pixels)
+        }
+        let short = preset.shorterSide(for: self.size)
+        let target = ResizeGeometry.resizeShorterSide(width: size.width, height: size.height, to: short)
+        let crop = ResizeGeometry.centerCrop(width: target.width, height: target.height, size: self.size)
+        Resampler.grow(&scratch.crop, to: self.size * self.size * 3)
+        let s = self.size
+        scratch.pixels.withUnsafeBufferPointer { source in
+            scratch.crop.withUnsafeMutableBufferPointer { out in
+                Resampler.resample(source, width: size.width, height: size.height, outWidth: target.width,
+                                   outHeight: target.height, filter: .bicubic, rows: crop.top..<(crop.top + s),
+                                   columns: crop.left..<(crop.left + s), into: out.baseAddress!,
+                                   scratch: &scratch.middle)
+            }
+        }
+        scratch.crop.withUnsafeBufferPointer { hwc in
+            normalization.write(hwc.baseAddress!, pixelCount: s * s, into: output)
+        }
+    }
+
     /// The resized-and-cropped 8-bit image (steps 2 and 3), [S, S, 3].
     public func resizeAndCrop(_ image: RGBImage) -> RGBImage {
         let short = preset.shorterSide(for: size)
@@ -109,11 +142,12 @@ public struct Preprocessor: Sendable {
         let stride = valuesPerImage
         let work = { @Sendable (worker: Int) in
             var i = worker
+            var scratch = Scratch()
             while i < n {
                 if i > firstFailure.load(ordering: .relaxed) { break }
                 do {
-                    let image = try self.decoder.decode(contentsOf: paths[i])
-                    self.preprocess(image, into: UnsafeMutableBufferPointer(start: base.pointer + i * stride, count: stride))
+                    try self.preprocess(path: paths[i], scratch: &scratch,
+                                        into: UnsafeMutableBufferPointer(start: base.pointer + i * stride, count: stride))
                 } catch {
                     let failure = (error as? ImageError)
                         ?? ImageError(path: paths[i], kind: .unreadable, problem: "\(error)")

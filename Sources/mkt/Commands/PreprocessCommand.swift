@@ -51,14 +51,21 @@ struct PreprocessCommand: ParsableCommand {
         let n = paths.count
         let perImage = preprocessor.valuesPerImage
         let reporter = ProgressLines(total: n, noun: "images")
+        let workers = threads ?? ProcessorCount.value
         var pixels = Data(count: n * perImage * MemoryLayout<Float>.size)
+        let clock = ContinuousClock()
+        let started = clock.now
         try pixels.withUnsafeMutableBytes { raw in
             let floats = raw.bindMemory(to: Float.self)
-            try preprocessor.preprocess(paths: paths, into: floats, threads: threads ?? ProcessorCount.value,
+            try preprocessor.preprocess(paths: paths, into: floats, threads: workers,
                                         progress: { reporter.update($0) })
         }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         try NpyArray(shape: [n, 3, size, size], dtype: .float32, bytes: pixels).write(to: output)
-        print("preprocessed \(n) images (\(preset), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]")
+        let rate = seconds > 0 ? Double(n) / seconds : 0
+        print("preprocessed \(n) images (\(preset), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]; "
+              + "decode+preprocess \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", rate)) images/s on \(workers) thread(s)")
     }
 }
 
