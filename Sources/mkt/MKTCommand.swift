@@ -14,6 +14,12 @@ struct MKTCommand: ParsableCommand {
             TokenizeCommand.self,
             PreprocessCommand.self,
             EvaluateCommand.self,
+            EmbedImagesCommand.self,
+            EmbedTextCommand.self,
+            ZeroShotCommand.self,
+            DistillCommand.self,
+            ProfileCommand.self,
+            PromptTuneCommand.self,
         ]
     )
 }

@@ -1,2 +1,0 @@
-/// The CLIP teacher: configuration, vision and text towers, strict weight loading.
-public enum MKTCLIPModule {}

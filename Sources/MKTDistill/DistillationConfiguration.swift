@@ -1,0 +1,26 @@
+/// The settings of MKT stage 1 (mkt-method §1.3–1.6); defaults are the reference's.
+public struct DistillationConfiguration: Codable, Sendable, Equatable {
+    public var epochs: Int = 20
+    /// Stop after this many optimizer steps (the schedule still spans `epochs`).
+    public var maxSteps: Int? = nil
+    public var batchSize: Int = 64
+    public var learningRate: Double = 1e-3
+    public var minLearningRate: Double = 1e-6
+    public var warmupEpochs: Double = 2
+    public var weightDecay: Double = 0.05
+    public var layerDecay: Double = 0.65
+    /// The last blocks that train (with `post_layernorm` and the projection).
+    public var trainableBlocks: Int = 2
+    /// k of the local stream.
+    public var topK: Int = 16
+    /// The weight of the L1 distillation term.
+    public var distillWeight: Double = 1
+    public var globalOnly: Bool = false
+    public var shuffle: Bool = true
+    /// Drop the last incomplete batch (as the reference's `drop_last`) when there is a full one.
+    public var dropLast: Bool = true
+    public var seed: UInt64 = 42
+
+    /// The reference settings.
+    public init() {}
+}

@@ -1,0 +1,153 @@
+import Foundation
+import MKTCLIP
+import MKTNN
+import MKTOptim
+import MKTStudent
+import MKTTensor
+
+/// MKT stage 1: the two-stream student learns the seen labels with the ranking loss while an L1
+/// term keeps its global feature close to the frozen teacher's image embedding
+/// (mkt-method §1.3–1.6).
+///
+/// Per step: images without a positive label are dropped; the frozen prefix (embeddings,
+/// `pre_layrnorm`, the first blocks) runs once without a tape and is shared by student and
+/// teacher (both hold the same frozen weights); the student's last blocks run on the tape; the
+/// teacher's last blocks run without it. `loss = rank + w · mean|g − g_teacher|`. AdamW with
+/// layer-wise learning-rate decay and weight decay on ≥ 2-D tensors only; the learning rate
+/// follows ``WarmupCosineSchedule`` per iteration.
+public final class DistillationTrainer {
+    public let student: TwoStreamStudent
+    public let teacher: TwoStreamStudent
+    /// [L, D] embeddings of the training (seen) labels.
+    public let labelEmbeddings: Tensor
+    public let data: any TrainingImages
+    public let configuration: DistillationConfiguration
+    public let scoring: TwoStreamScoring
+    public let schedule: WarmupCosineSchedule
+    let optimizer: AdamW
+    /// Optimizer steps taken so far.
+    public private(set) var step = 0
+
+    /// A trainer. `student` and `teacher` must start from the same weights.
+    public init(student: TwoStreamStudent, teacher: TwoStreamStudent, labelEmbeddings: Tensor,
+                data: any TrainingImages, configuration: DistillationConfiguration) {
+        precondition(labelEmbeddings.shape == [data.labelCount, student.configuration.projectionDim])
+        self.student = student
+        self.teacher = teacher
+        self.labelEmbeddings = labelEmbeddings
+        self.data = data
+        self.configuration = configuration
+        scoring = TwoStreamScoring(topK: configuration.topK, globalOnly: configuration.globalOnly)
+        schedule = WarmupCosineSchedule(base: configuration.learningRate, minimum: configuration.minLearningRate,
+                                        warmupEpochs: configuration.warmupEpochs, epochs: Double(configuration.epochs))
+        teacher.freeze()
+        student.trainLastBlocks(configuration.trainableBlocks)
+        let keys = student.trainableKeys()
+        let shapes = student.parameters().mapValues(\.shape)
+        let groups = ParameterGroup.layerWise(keys: keys, shapes: shapes, layerID: student.layerID,
+                                              layers: student.blockCount, decay: configuration.layerDecay,
+                                              weightDecay: configuration.weightDecay)
+        optimizer = AdamW(learningRate: configuration.learningRate, weightDecay: configuration.weightDecay, groups: groups)
+    }
+
+    /// Batches per epoch (`drop_last` when at least one batch is full).
+    public var iterationsPerEpoch: Int {
+        let n = data.count, b = configuration.batchSize
+        if configuration.dropLast && n >= b { return n / b }
+        return (n + b - 1) / b
+    }
+
+    /// The optimizer steps of the whole run (bounded by `maxSteps`).
+    public var totalSteps: Int {
+        let all = iterationsPerEpoch * configuration.epochs
+        return configuration.maxSteps.map { min($0, all) } ?? all
+    }
+
+    /// The image indices of each batch of `epoch` (a seeded shuffle per epoch when enabled).
+    public func batches(epoch: Int) -> [[Int]] {
+        var order = Array(0..<data.count)
+        if configuration.shuffle {
+            var rng = SeededRandom(seed: configuration.seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
+            order.shuffle(using: &rng)
+        }
+        let b = configuration.batchSize
+        return (0..<iterationsPerEpoch).map { i in Array(order[(i * b)..<min((i + 1) * b, order.count)]) }
+    }
+
+    /// One optimizer step on a batch; `nil` when no image of the batch has a positive label.
+    public func trainStep(_ indices: [Int], epoch: Int, iteration: Int) throws -> StepLog? {
+        let kept = indices.filter { data.hasPositive($0) }
+        guard !kept.isEmpty else { return nil }
+        let pixels = try data.pixels(kept, epoch: epoch)
+        let first = student.blockCount - configuration.trainableBlocks
+        let shared = student.prefix(pixels, blocks: first)                                       // [B, T, C]
+        let weight = Float(configuration.distillWeight)
+        let teacherGlobal: Tensor? = weight == 0 ? nil : Tape.withoutRecording {
+            teacher.features(hiddenStates: teacher.suffix(shared, from: first)).global         // [B, D]
+        }
+        let lr = schedule.learningRate(at: Double(epoch) + Double(iteration) / Double(iterationsPerEpoch))
+        optimizer.learningRate = lr
+        let labels = data.labels(of: kept)
+        var rank = Tensor(0), dist = Tensor(0)
+        let (loss, grads) = valueAndGradient(student) {
+            let (g, local) = student.features(hiddenStates: student.suffix(shared, from: first))
+            let s = scoring.scores(global: g, local: local, labels: labelEmbeddings)          // [B, L]
+            rank = RankingLoss()(scores: s, labels: labels)
+            guard let teacherGlobal else { return rank }
+            dist = (g - teacherGlobal).abs().mean()
+            return rank + dist * weight
+        }
+        optimizer.update(student, gradients: grads)
+        step += 1
+        return StepLog(step: step, epoch: epoch, lr: lr, rankLoss: Double(rank.item), distLoss: Double(dist.item),
+                       loss: Double(loss.item), images: kept.count)
+    }
+
+    /// Trains, writing `model.safetensors`, `config.json`, `training-log.jsonl` and a resumable
+    /// checkpoint (`optimizer.safetensors`, `state.json`) into `output`.
+    ///
+    /// - Parameters:
+    ///   - resume: continue from the checkpoint in `output` (it must exist); without it,
+    ///     `output` must not already hold a run.
+    ///   - onEvent: progress; returning `.stop` ends training after a checkpoint.
+    /// - Returns: the logs of the steps taken by this call.
+    @discardableResult
+    public func run(output: String, resume: Bool = false, onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
+        let run = try RunFolder(path: output, resume: resume, configuration: configuration)
+        var start = (epoch: 0, iteration: 0)
+        if resume, let state = run.state {
+            try student.load(from: .init(path: run.modelPath), ignoring: { _ in false })
+            try optimizer.load(from: run.optimizerPath)
+            step = state.step
+            start = (state.epoch, state.iteration)
+        }
+        var logs: [StepLog] = []
+        let total = totalSteps
+        _ = onEvent(.started(step: step, totalSteps: total, images: data.count))
+        var position = start
+        epochs: for epoch in start.epoch..<configuration.epochs {
+            for (i, batch) in batches(epoch: epoch).enumerated() where epoch > start.epoch || i >= start.iteration {
+                if step >= total { break epochs }
+                position = (epoch, i + 1)
+                if let log = try trainStep(batch, epoch: epoch, iteration: i) {
+                    logs.append(log)
+                    try run.append(log)
+                    if onEvent(.step(log, totalSteps: total)) == .stop { break epochs }
+                }
+            }
+            position = (epoch + 1, 0)
+            try save(run, epoch: position.epoch, iteration: position.iteration)
+            _ = onEvent(.epochFinished(epoch: epoch))
+        }
+        try save(run, epoch: position.epoch, iteration: position.iteration)
+        _ = onEvent(.checkpointSaved(path: output))
+        _ = onEvent(.finished(steps: step))
+        return logs
+    }
+
+    private func save(_ run: RunFolder, epoch: Int, iteration: Int) throws {
+        try student.save(directory: run.path)
+        try optimizer.save(to: run.optimizerPath)
+        try run.writeState(RunState(step: step, epoch: epoch, iteration: iteration))
+    }
+}

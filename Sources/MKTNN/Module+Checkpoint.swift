@@ -1,0 +1,64 @@
+import MKTFormats
+import MKTTensor
+
+/// A problem matching a checkpoint to a module, naming the file and the key.
+public struct CheckpointError: Error, CustomStringConvertible, Sendable {
+    /// The checkpoint file.
+    public let path: String
+    /// The offending key.
+    public let key: String
+    /// What is wrong.
+    public let problem: String
+
+    public var description: String { "\(path): \(problem) '\(key)'" }
+}
+
+extension Module {
+    /// Loads every parameter from a safetensors file, strictly.
+    ///
+    /// - Parameters:
+    ///   - file: the checkpoint.
+    ///   - prefix: prepended to each module key to form the file key (e.g. `"vision_model."`).
+    ///   - ignoring: file keys that may be present without a matching parameter (e.g. buffers).
+    ///   - allowingOtherKeys: file keys outside `prefix` that are tolerated (e.g. the other tower).
+    /// - Throws: ``CheckpointError`` for a missing key, a shape mismatch, or a key the module
+    ///   does not have.
+    public func load(
+        from file: SafetensorsFile, prefix: String = "", ignoring: (String) -> Bool = { _ in false },
+        allowingOtherKeys: (String) -> Bool = { _ in false }
+    ) throws {
+        let boxes = namedParameterBoxes()
+        var expected = Set<String>()
+        for (key, p) in boxes {
+            let fileKey = prefix + key
+            expected.insert(fileKey)
+            guard let entry = file.entries[fileKey] else {
+                throw CheckpointError(path: file.path, key: fileKey, problem: "missing tensor")
+            }
+            let want = p.wrappedValue.shape
+            guard entry.shape == want || (entry.count == want.reduce(1, *) && entry.shape.filter { $0 != 1 } == want.filter { $0 != 1 }) else {
+                throw CheckpointError(path: file.path, key: fileKey,
+                                      problem: "shape \(entry.shape) does not match the configuration's \(want) for")
+            }
+            p.wrappedValue = Tensor(shape: want, scalars: try file.floats(fileKey))
+        }
+        for key in file.keys.sorted() where !expected.contains(key) && !ignoring(key) {
+            if !key.hasPrefix(prefix) && allowingOtherKeys(key) { continue }
+            throw CheckpointError(path: file.path, key: key, problem: "unknown tensor (not part of the model)")
+        }
+    }
+
+    /// Adds every parameter to `writer` under `prefix + key`.
+    public func write(to writer: inout SafetensorsWriter, prefix: String = "", as dtype: SafetensorsDType = .f32) {
+        for (key, p) in namedParameterBoxes() {
+            writer.add(prefix + key, floats: p.wrappedValue.scalars, shape: p.wrappedValue.shape, as: dtype)
+        }
+    }
+
+    /// Saves every parameter to a safetensors file (atomically).
+    public func save(to path: String, prefix: String = "") throws {
+        var writer = SafetensorsWriter()
+        write(to: &writer, prefix: prefix)
+        try writer.write(to: path)
+    }
+}

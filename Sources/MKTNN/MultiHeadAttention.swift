@@ -1,0 +1,56 @@
+import MKTTensor
+
+/// Multi-head self-attention with separate q/k/v/out projections (the CLIP layout).
+///
+/// Shapes: x [B, T, C] with C = H · D; scores [B·H, T, T]; output [B, T, C].
+///
+/// The fast path (``callAsFunction(_:causal:residual:)``) packs q/k/v into ONE GEMM over a
+/// [B·T, 3C] buffer and runs ``Tensor/attention(heads:causal:)`` on it in place, with the
+/// residual fused into the output projection. ``composite(_:mask:)`` is the unfused reference
+/// with an arbitrary additive mask ([T, T], e.g. ``Tensor/causalMask(_:)``, or [B, 1, 1, T]).
+public final class MultiHeadAttention: Module {
+    public let qProj: Linear
+    public let kProj: Linear
+    public let vProj: Linear
+    public let outProj: Linear
+    /// H
+    public let heads: Int
+
+    /// Attention over width `dimensions` split into `heads` heads.
+    public init(dimensions: Int, heads: Int) {
+        precondition(dimensions % heads == 0, "width \(dimensions) is not divisible by \(heads) heads")
+        qProj = Linear(dimensions, dimensions)
+        kProj = Linear(dimensions, dimensions)
+        vProj = Linear(dimensions, dimensions)
+        outProj = Linear(dimensions, dimensions)
+        self.heads = heads
+        super.init()
+    }
+
+    /// x [B, T, C] → `outProj(attention(x)) + residual` [B, T, C].
+    public func callAsFunction(_ x: Tensor, causal: Bool = false, residual: Tensor? = nil) -> Tensor {
+        let weight = Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)      // [3C, C]
+        let bias = Tensor.concatenate([qProj.bias!.wrappedValue, kProj.bias!.wrappedValue, vProj.bias!.wrappedValue], axis: 0)
+        let qkv = x.linear(weight: weight, bias: bias)                                             // [B, T, 3C]
+        return outProj(qkv.attention(heads: heads, causal: causal), residual: residual)
+    }
+
+    /// The unfused reference: separate projections, split heads, additive mask. x [B, T, C] → [B, T, C]
+    public func composite(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
+        let b = x.shape[0], t = x.shape[1], c = x.shape[2], h = heads, d = c / heads
+        // [B, T, C] → [B, H, T, D]
+        func split(_ y: Tensor) -> Tensor { y.reshaped([b, t, h, d]).permuted([0, 2, 1, 3]).reshaped([b * h, t, d]) }
+        let q = split(qProj(x)), k = split(kProj(x)), v = split(vProj(x))
+        var scores = q.matmul(k, transposeB: true, alpha: 1 / Float(d).squareRoot())   // [B·H, T, T]
+        if let mask {
+            if mask.rank == 2 {
+                scores = scores + mask
+            } else {
+                scores = (scores.reshaped([b, h, t, t]) + mask).reshaped([b * h, t, t])
+            }
+        }
+        let context = scores.softmax().matmul(v)                                         // [B·H, T, D]
+        let merged = context.reshaped([b, h, t, d]).permuted([0, 2, 1, 3]).reshaped([b, t, c])
+        return outProj(merged)
+    }
+}

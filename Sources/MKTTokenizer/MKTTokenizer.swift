@@ -1,2 +1,0 @@
-/// The CLIP byte-level BPE tokenizer with OpenAI's text cleaning.
-public enum MKTTokenizerModule {}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import MKTCLIP
+import MKTFormats
+import MKTImage
+import MKTTokenizer
+
+/// `mkt zero-shot`.
+struct ZeroShotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zero-shot",
+        abstract: "CLIP zero-shot labels for images, with prompt ensembling over templates.",
+        discussion: "Prints the top labels per image; --scores writes the [N, L] cosine-score matrix for `mkt evaluate`.")
+
+    @Option(help: "A Hugging Face CLIP folder.") var model: String
+    @Option(help: "An image list.") var images: String
+    @Option(help: "A label list.") var labels: String
+    @Option(name: .customLong("template"), help: "A prompt template with {} (repeat to ensemble).") var templates: [String] = []
+    @Option(help: "Labels to print per image.") var top = 5
+    @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
+    @Option(help: "Write the [N, L] score matrix here (.npy).") var scores: String?
+    @Option(help: "Images per forward pass.") var batchSize = 16
+
+    func run() throws {
+        let clip = try CLIPModel.load(directory: model)
+        let tokenizer = try CLIPTokenizer(directory: model)
+        let names = try TextList.labels(labels)
+        let paths = try TextList.imagePaths(images)
+        let classifier = ZeroShotClassifier(model: clip, tokenizer: tokenizer, labels: names,
+                                            templates: templates.isEmpty ? ["a photo of a {}."] : templates)
+        let progress = LineProgress(label: "zero-shot", total: paths.count)
+        let embeddings = try clip.embedImages(paths: paths, preset: preset, batchSize: batchSize, progress: progress.update)
+        let s = classifier.scores(imageEmbeddings: embeddings)
+        if let scores { try NpyArray(floats: s.scalars, shape: s.shape).write(to: scores) }
+        let values = s.scalars, l = names.count, k = min(top, l)
+        for (i, path) in paths.enumerated() {
+            let row = Array(values[(i * l)..<((i + 1) * l)])
+            let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k)
+            let text = best.map { String(format: "%@ %.3f", names[$0], row[$0]) }.joined(separator: ", ")
+            print("\((path as NSString).lastPathComponent): \(text)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MKTCLIP
+import MKTDistill
+import MKTFormats
+import MKTStudent
+import MKTTensor
+import MKTTokenizer
+import Testing
+import TestSupport
+
+/// One MKT stage-1 and stage-2 step on the tiny CLIP against the reference re-implementation
+/// (Tests/Fixtures/REFERENCE.md, "mkt-step/").
+@Suite struct StepParityTests {
+    let inputs: SafetensorsFile
+    let expected: SafetensorsFile
+
+    init() throws {
+        inputs = try SafetensorsFile(path: Fixtures.path("mkt-step/inputs.safetensors"))
+        expected = try SafetensorsFile(path: Fixtures.path("mkt-step/expected.safetensors"))
+    }
+
+    func data() throws -> PreprocessedImages {
+        let p = inputs.entries["pixels"]!
+        return PreprocessedImages(pixels: Tensor(shape: p.shape, scalars: try inputs.floats("pixels")),
+                                  labels: try inputs.floats("labels"), labelCount: inputs.entries["labels"]!.shape[1])
+    }
+
+    func settings(epochs: Int, distillWeight: Double) -> DistillationConfiguration {
+        var c = DistillationConfiguration()
+        c.epochs = epochs; c.maxSteps = epochs; c.batchSize = 4; c.warmupEpochs = 0
+        c.topK = 3; c.distillWeight = distillWeight; c.shuffle = false; c.seed = 0
+        return c
+    }
+
+    func trainer(_ c: DistillationConfiguration) throws -> DistillationTrainer {
+        let teacher = try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip"))
+        let student = try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip"))
+        let e = inputs.entries["label_embeds"]!
+        return DistillationTrainer(student: student, teacher: teacher,
+                                   labelEmbeddings: Tensor(shape: e.shape, scalars: try inputs.floats("label_embeds")),
+                                   data: try data(), configuration: c)
+    }
+
+    func expectParameters(_ student: TwoStreamStudent, prefix: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let zeroGradient: Set = ["vision_model.encoder.layers.1.self_attn.k_proj.bias", "vision_model.encoder.layers.2.self_attn.k_proj.bias"]
+        var close = 0, total = 0
+        for key in student.trainableKeys() where !zeroGradient.contains(key) {
+            let got = student.parameters()[key]!.scalars
+            let ref = try expected.floats(prefix + key)
+            #expect(maxAbsDifference(got, ref) <= 1e-4, "\(key)", sourceLocation: sourceLocation)
+            close += zip(got, ref).filter { abs($0 - $1) <= 1e-6 }.count
+            total += got.count
+        }
+        #expect(Double(close) / Double(total) >= 0.99, sourceLocation: sourceLocation)
+    }
+
+    @Test func stage1OneStep() throws {
+        let t = try trainer(settings(epochs: 1, distillWeight: 1))
+        let log = try #require(try t.trainStep([0, 1, 2, 3], epoch: 0, iteration: 0))
+        #expect(log.images == 3)
+        #expect(abs(log.rankLoss - Double(try expected.floats("rank_loss")[0])) < 1e-6)
+        #expect(log.distLoss == 0)
+        try expectParameters(t.student, prefix: "")
+        let frozen = "vision_model.encoder.layers.0.self_attn.q_proj.weight"
+        #expect(t.student.parameters()[frozen]!.scalars == (try expected.floats("frozen." + frozen)))
+    }
+
+    @Test func stage1TwoStepsThroughRunFolderAndResume() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var c = settings(epochs: 2, distillWeight: 1)
+        c.maxSteps = 1
+        let first = try trainer(c)
+        try first.run(output: dir + "/run")
+        // Resume for the second step.
+        c.maxSteps = 2
+        let second = try trainer(c)
+        let logs = try second.run(output: dir + "/run", resume: true)
+        #expect(logs.count == 1)
+        #expect(abs(logs[0].loss - Double(try expected.floats("step2.loss")[0])) < 1e-5)
+        #expect(abs(logs[0].lr - 0.0005005) < 1e-12)
+        let reloaded = try TwoStreamStudent.load(directory: dir + "/run")
+        reloaded.trainLastBlocks(2)
+        try expectParameters(reloaded, prefix: "step2.")
+        let lines = try String(contentsOfFile: dir + "/run/training-log.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        // A second fresh run into the same folder is refused.
+        #expect(throws: TrainingInputError.self) { try trainer(c).run(output: dir + "/run") }
+    }
+
+    @Test func stage2OneStep() throws {
+        let prompt = try SafetensorsFile(path: Fixtures.path("mkt-step/prompt-expected.safetensors"))
+        let clip = try CLIPModel.load(directory: Fixtures.path("tiny-clip"))
+        let student = try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip"))
+        var updated: [String: Tensor] = [:]
+        for key in student.parameters().keys where expected.entries[key] != nil {
+            updated[key] = Tensor(shape: expected.entries[key]!.shape, scalars: try expected.floats(key))
+        }
+        student.update(updated)
+        let names = try TextList.labels(Fixtures.path("mkt-step/seen-labels.txt"))
+        let learner = try PromptLearner(labels: names, template: "There is a {} in the scene",
+                                        tokenizer: CLIPTokenizer(directory: Fixtures.path("tiny-clip")), model: clip)
+        #expect(learner.contextTokenIDs == [49406, 997, 533, 320, 530, 518, 3562, 49407])
+        #expect(maxAbsDifference(learner.contextByPosition.scalars, try prompt.floats("context_before")) == 0)
+        #expect(maxAbsDifference(learner.labelEmbeddings(clip).scalars, try prompt.floats("text_feat_before")) < 1e-5)
+        var c = PromptTuningConfiguration()
+        c.epochs = 1; c.batchSize = 4; c.topK = 3; c.shuffle = false
+        let tuner = PromptTuner(learner: learner, teacher: clip, student: student, data: try data(), configuration: c)
+        let log = try #require(try tuner.trainStep([0, 1, 2, 3], epoch: 0, iteration: 0))
+        #expect(abs(log.loss - Double(try prompt.floats("loss")[0])) < 1e-5)
+        #expect(maxAbsDifference(learner.contextByPosition.scalars, try prompt.floats("context_after")) < 1e-6)
+    }
+}
