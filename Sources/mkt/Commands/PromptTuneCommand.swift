@@ -20,7 +20,8 @@ struct PromptTuneCommand: ParsableCommand {
 
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower and tokenizer).") var teacher: String
     @Option(help: "The stage-1 student folder (from `mkt distill`).") var student: String
-    @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy).") var pixels: String
+    @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy).") var pixels: String?
+    @Option(help: "An image list (MKT's evaluation transform; features are computed once).") var images: String?
     @Option(help: "Labels [N, L] (.npy): +1 present, -1 absent, 0 unknown.") var labels: String
     @Option(help: "The L training label names, one per line (`id<TAB>name` uses the name).") var labelNames: String
     @Option(help: "The run folder to write.") var output: String
@@ -48,7 +49,9 @@ struct PromptTuneCommand: ParsableCommand {
         guard studentModel.configuration.projectionDim == clip.configuration.projectionDim else {
             throw ValidationError("student projection_dim \(studentModel.configuration.projectionDim) differs from the teacher's \(clip.configuration.projectionDim)")
         }
-        let data = try PreprocessedImages.read(pixels: pixels, labels: labels, imageSize: studentModel.configuration.vision.imageSize)
+        guard (pixels == nil) != (images == nil) else { throw ValidationError("give exactly one of --pixels and --images") }
+        let data = try TrainingInputs.read(pixels: pixels, images: images, labels: labels,
+                                           size: studentModel.configuration.vision.imageSize, augment: false, seed: seed)
         let names = try TextList.labels(labelNames)
         guard names.count == data.labelCount else {
             throw TrainingInputError(path: labelNames, problem: "\(names.count) label names but \(labels) has \(data.labelCount) label columns")
