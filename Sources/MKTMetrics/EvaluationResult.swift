@@ -85,3 +85,45 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
         try JSONDecoder().decode(EvaluationResult.self, from: data)
     }
 }
+
+extension EvaluationResult {
+    /// A readable summary table with values ×100, as papers print them.
+    ///
+    /// ```text
+    /// images 500, labels 81 (empty labels: 0)
+    /// mAP   18.99
+    ///    K      P      R     F1
+    ///    3  25.40  40.60  31.25
+    /// ```
+    public func summaryTable() -> String {
+        func pct(_ x: Double) -> String {
+            let s = String(Int((x * 10000).rounded()))
+            let padded = String(repeating: "0", count: max(0, 3 - s.count)) + s
+            return padded.dropLast(2) + "." + padded.suffix(2)
+        }
+        func cell(_ s: String, _ width: Int = 7) -> String {
+            String(repeating: " ", count: max(0, width - s.count)) + s
+        }
+        var lines: [String] = []
+        var head = "images \(images), labels \(labels)"
+        if let positives {
+            head += " (labels without positives: \(positives.filter { $0 == 0 }.count))"
+        }
+        if let name { head = "\(name): " + head }
+        if let setting { head += ", setting \(setting)" }
+        lines.append(head)
+        var mapLine = "mAP  " + cell(pct(meanAP))
+        if let ci = mapCI {
+            mapLine += "  (\(Int((ci.confidence * 100).rounded()))% CI \(pct(ci.lower))–\(pct(ci.upper)), \(ci.resamples) resamples)"
+        }
+        lines.append(mapLine)
+        if !ks.isEmpty {
+            lines.append(cell("K", 4) + cell("P") + cell("R") + cell("F1"))
+            for k in ks {
+                let v = topK(k)!
+                lines.append(cell(String(k), 4) + cell(pct(v.precision)) + cell(pct(v.recall)) + cell(pct(v.f1)))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

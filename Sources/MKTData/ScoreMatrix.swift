@@ -1,0 +1,75 @@
+import Foundation
+import MKTFormats
+
+/// A score matrix [N, L] read from a 2-D `.npy` file, kept in its own precision.
+///
+/// `<f4` and narrower types are held as `Float`; `<f8` is held as `Double` unless every value is
+/// exactly a `Float` (then as `Float`, which ranks identically and halves the memory). A `<f4`
+/// file is used in place, without a conversion copy.
+///
+/// ```swift
+/// let scores = try ScoreMatrix.read("scores.npy")   // [N, L]
+/// switch scores.values { case .float(let s): ...; case .double(let s): ... }
+/// ```
+public struct ScoreMatrix: Sendable {
+    /// Row-major values in one of two precisions.
+    public enum Values: Sendable {
+        /// [N·L] single-precision scores.
+        case float([Float])
+        /// [N·L] double-precision scores (some value is not exactly a `Float`).
+        case double([Double])
+    }
+
+    /// The file the matrix came from.
+    public let path: String
+    /// The number of rows N (images).
+    public let rows: Int
+    /// The number of columns L (labels).
+    public let columns: Int
+    /// The file's dtype, e.g. `<f4`.
+    public let dtype: String
+    /// The values, row-major.
+    public let values: Values
+
+    /// Reads and validates a score matrix.
+    /// - Throws: ``FormatError`` naming the file if it is missing, not `.npy`, of an unsupported
+    ///   dtype, not 2-D, empty, or holds a NaN (the message gives its row and column).
+    public static func read(_ path: String) throws -> ScoreMatrix {
+        let array = try NpyArray.read(path)
+        let (rows, columns) = try MatrixShape.check(array, path: path, what: "score matrix [images, labels]")
+        let values: Values
+        if array.dtype == .float64 {
+            let doubles = array.doubles()
+            if doubles.allSatisfy({ Double(Float($0)) == $0 || $0.isNaN }) {
+                values = .float(doubles.map { Float($0) })
+            } else {
+                values = .double(doubles)
+            }
+        } else {
+            values = .float(array.floats())
+        }
+        let nan: Int?
+        switch values {
+        case .float(let v): nan = v.firstIndex { $0.isNaN }
+        case .double(let v): nan = v.firstIndex { $0.isNaN }
+        }
+        if let i = nan {
+            throw FormatError(path: path, problem: "score at row \(i / columns), column \(i % columns) is NaN")
+        }
+        return ScoreMatrix(path: path, rows: rows, columns: columns, dtype: array.dtype.rawValue, values: values)
+    }
+}
+
+/// Shape checks shared by the matrix readers.
+enum MatrixShape {
+    /// The (rows, columns) of a 2-D array with at least one of each.
+    static func check(_ array: NpyArray, path: String, what: String) throws -> (Int, Int) {
+        guard array.shape.count == 2 else {
+            throw FormatError(path: path, problem: "expected a 2-D \(what), found shape \(array.shape)")
+        }
+        guard array.shape[0] > 0, array.shape[1] > 0 else {
+            throw FormatError(path: path, problem: "the \(what) is empty (shape \(array.shape))")
+        }
+        return (array.shape[0], array.shape[1])
+    }
+}
