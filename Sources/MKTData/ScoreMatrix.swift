@@ -9,7 +9,7 @@ import MKTFormats
 ///
 /// ```swift
 /// let scores = try ScoreMatrix.read("scores.npy")   // [N, L]
-/// switch scores.values { case .float(let s): ...; case .double(let s): ... }
+/// scores.withScores(float: { s in ... }, double: { s in ... })
 /// ```
 public struct ScoreMatrix: Sendable {
     /// Row-major values in one of two precisions.
@@ -18,6 +18,8 @@ public struct ScoreMatrix: Sendable {
         case float([Float])
         /// [N·L] double-precision scores (some value is not exactly a `Float`).
         case double([Double])
+        /// [N·L] `<f4` scores, still in the file's bytes (no conversion copy).
+        case float32Bytes(Data)
     }
 
     /// The file the matrix came from.
@@ -45,18 +47,34 @@ public struct ScoreMatrix: Sendable {
             } else {
                 values = .double(doubles)
             }
+        } else if array.dtype == .float32
+            && array.bytes.withUnsafeBytes({ Int(bitPattern: $0.baseAddress) % MemoryLayout<Float>.alignment == 0 })
+        {
+            values = .float32Bytes(array.bytes)
         } else {
             values = .float(array.floats())
         }
-        let nan: Int?
-        switch values {
-        case .float(let v): nan = v.firstIndex { $0.isNaN }
-        case .double(let v): nan = v.firstIndex { $0.isNaN }
-        }
+        let matrix = ScoreMatrix(path: path, rows: rows, columns: columns, dtype: array.dtype.rawValue, values: values)
+        let nan = matrix.withScores(float: { $0.firstIndex { $0.isNaN } }, double: { $0.firstIndex { $0.isNaN } })
         if let i = nan {
             throw FormatError(path: path, problem: "score at row \(i / columns), column \(i % columns) is NaN")
         }
-        return ScoreMatrix(path: path, rows: rows, columns: columns, dtype: array.dtype.rawValue, values: values)
+        return matrix
+    }
+
+    /// Calls `float` or `double` with the [N·L] row-major scores, whichever precision they are
+    /// held in.
+    public func withScores<R>(
+        float: (UnsafeBufferPointer<Float>) throws -> R, double: (UnsafeBufferPointer<Double>) throws -> R
+    ) rethrows -> R {
+        switch values {
+        case .float(let v): return try v.withUnsafeBufferPointer(float)
+        case .double(let v): return try v.withUnsafeBufferPointer(double)
+        case .float32Bytes(let data):
+            return try data.withUnsafeBytes { raw in
+                try float(raw.bindMemory(to: Float.self))
+            }
+        }
     }
 }
 

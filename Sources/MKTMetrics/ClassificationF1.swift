@@ -77,6 +77,8 @@ public struct ClassificationF1<Score: RankableScore>: MetricAccumulator, Sendabl
     /// - Parameters:
     ///   - scores: [B, L] scores, row-major.
     ///   - labels: [B, L] ground truth, row-major: > 0 present, otherwise not.
+    @_specialize(where Score == Float)
+    @_specialize(where Score == Double)
     public mutating func accumulate(
         scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Int8>
     ) {

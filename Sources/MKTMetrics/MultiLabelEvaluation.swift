@@ -51,16 +51,16 @@ public enum MultiLabelEvaluation {
     ///   - labelCount: L.
     ///   - options: K values, tie rule and optional extras.
     /// - Returns: the result with `ap_mode` set.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func evaluate<S: RankableScore>(
         scores: UnsafeBufferPointer<S>, labels: UnsafeBufferPointer<Int8>, labelCount: Int,
         options: EvaluationOptions = EvaluationOptions()
     ) -> EvaluationResult {
         precondition(scores.count == labels.count && scores.count % labelCount == 0, "bad shapes")
         let images = scores.count / labelCount
-        var ap = AveragePrecision<S>(
-            labelCount: labelCount, mode: options.mode, expectedImages: images)
-        ap.accumulate(scores: scores, labels: labels)
-        let apResult = ap.measure()
+        let apResult = AveragePrecision<S>.measure(
+            scores: scores, labels: labels, labelCount: labelCount, mode: options.mode)
         var topK = TopKPrecisionRecall<S>(labelCount: labelCount, ks: options.ks)
         topK.accumulate(scores: scores, labels: labels)
         var byK = [String: PrecisionRecallF1]()
@@ -78,10 +78,12 @@ public enum MultiLabelEvaluation {
                 + Array(ranked.suffix(options.extremeCurves))
             var chosen: [Int] = []
             for l in options.curveLabels + extremes where !chosen.contains(l) { chosen.append(l) }
-            result.prCurves = ap.precisionRecallCurves(labels: chosen)
+            result.prCurves = AveragePrecision<S>.precisionRecallCurves(
+                scores: scores, labels: labels, labelCount: labelCount, curveLabels: chosen)
         }
         if options.bootstrapResamples > 0 {
-            result.mapCI = ap.bootstrapMeanAP(
+            result.mapCI = AveragePrecision<S>.bootstrapMeanAP(
+                scores: scores, labels: labels, labelCount: labelCount, mode: options.mode,
                 resamples: options.bootstrapResamples, confidence: options.bootstrapConfidence,
                 seed: options.bootstrapSeed)
         }

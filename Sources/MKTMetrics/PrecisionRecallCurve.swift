@@ -25,25 +25,53 @@ public struct PrecisionRecallCurve: Sendable, Equatable, Codable {
 }
 
 extension AveragePrecision {
-    /// Precision–recall curves of the given labels.
+    /// Precision–recall curves of the given labels over the accumulated images; see
+    /// ``precisionRecallCurves(scores:labels:labelCount:curveLabels:maxPoints:)``.
+    @_specialize(where Score == Float)
+    @_specialize(where Score == Double)
+    public func precisionRecallCurves(labels: [Int], maxPoints: Int = 200) -> [PrecisionRecallCurve] {
+        withRanking { Self.curves($0, labels: labels, maxPoints: maxPoints) }
+    }
+
+    /// Precision–recall curves of some labels of a whole matrix.
     /// - Parameters:
-    ///   - labels: label indices, each in `0..<labelCount`.
+    ///   - scores: [N, L] scores, row-major.
+    ///   - labels: [N, L] ground truth (+1 / −1 / 0), row-major.
+    ///   - labelCount: L.
+    ///   - curveLabels: label indices, each in `0..<labelCount`.
     ///   - maxPoints: the most points per curve; longer curves are thinned evenly (the first and
     ///     last points are kept).
-    /// - Returns: one curve per label, in the order given; an empty curve for a label without
-    ///   positives.
-    public func precisionRecallCurves(labels: [Int], maxPoints: Int = 200) -> [PrecisionRecallCurve] {
-        precondition(labels.allSatisfy { (0..<labelCount).contains($0) }, "label out of range")
-        var found = [Int: PrecisionRecallCurve]()
-        let lock = CurveSink()
-        forEachRankedLabel(only: Array(Set(labels)).sorted()) { label, ranked in
-            let points = Self.thin(ranked.curvePoints(), to: max(2, maxPoints))
-            lock.put(PrecisionRecallCurve(
+    /// - Returns: one curve per requested label, in the order given; an empty curve for a label
+    ///   without positives.
+    @_specialize(where Score == Float)
+    @_specialize(where Score == Double)
+    public static func precisionRecallCurves(
+        scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Int8>, labelCount: Int,
+        curveLabels: [Int], maxPoints: Int = 200
+    ) -> [PrecisionRecallCurve] {
+        curves(
+            LabelRanking(scores: scores, labels: labels, labelCount: labelCount),
+            labels: curveLabels, maxPoints: maxPoints)
+    }
+
+    static func curves(_ ranking: LabelRanking<Score>, labels: [Int], maxPoints: Int) -> [PrecisionRecallCurve] {
+        precondition(labels.allSatisfy { (0..<ranking.labelCount).contains($0) }, "label out of range")
+        let sink = CurveSink()
+        ranking.forEachRankedLabel(only: Array(Set(labels))) { label, ranked in
+            let points = thin(ranked.curvePoints(), to: max(2, maxPoints))
+            sink.put(PrecisionRecallCurve(
                 label: label, recall: points.map(\.recall), precision: points.map(\.precision),
-                thresholds: points.map { Double(Score(rankKey: $0.key)) }))
+                thresholds: points.map { finite(Double(Score(rankKey: $0.key))) }))
         }
-        for curve in lock.curves { found[curve.label] = curve }
-        return labels.map { found[$0]! }
+        var found = [Int: PrecisionRecallCurve]()
+        for curve in sink.curves { found[curve.label] = curve }
+        return labels.map {
+            found[$0] ?? PrecisionRecallCurve(label: $0, recall: [], precision: [], thresholds: [])
+        }
+    }
+
+    private static func finite(_ x: Double) -> Double {
+        x.isFinite ? x : (x > 0 ? Double(Float.greatestFiniteMagnitude) : -Double(Float.greatestFiniteMagnitude))
     }
 
     private static func thin<T>(_ points: [T], to limit: Int) -> [T] {

@@ -23,6 +23,8 @@ public struct ScoreHistogram: Sendable, Equatable, Codable {
     ///   - labels: [N, L] ground truth (+1 / −1 / 0).
     ///   - bins: the number of bins (at least 1), spread evenly between the smallest and the
     ///     largest finite score.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public init<S: RankableScore>(
         scores: UnsafeBufferPointer<S>, labels: UnsafeBufferPointer<Int8>, bins: Int = 40
     ) {

@@ -83,6 +83,8 @@ public struct TopKPrecisionRecall<Score: RankableScore>: MetricAccumulator, Send
     /// - Parameters:
     ///   - scores: [B, L] scores, row-major.
     ///   - labels: [B, L] ground truth, row-major: > 0 present, otherwise not.
+    @_specialize(where Score == Float)
+    @_specialize(where Score == Double)
     public mutating func accumulate(
         scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Int8>
     ) {
@@ -97,7 +99,7 @@ public struct TopKPrecisionRecall<Score: RankableScore>: MetricAccumulator, Send
         var counts = [Int](repeating: 0, count: workers * (ks.count + 1))
         counts.withUnsafeMutableBufferPointer { cb in
             let out = SharedBuffer(cb)
-            let s = SharedScores(scores), y = SharedLabels(labels)
+            let s = SharedScores(scores), y = SharedScores(labels)
             Parallel.forEachWorker(items: rows) { worker, workers in
                 var selection = TopKSelection<Score.RankKey>(k: kMax)
                 var local = [Int](repeating: 0, count: ks.count + 1)

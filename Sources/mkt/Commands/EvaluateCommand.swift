@@ -85,16 +85,13 @@ struct EvaluateCommand: ParsableCommand {
             ks: ks, mode: AveragePrecisionMode(rawValue: apMode)!, details: details,
             bootstrapResamples: bootstrap, bootstrapSeed: seed)
         var result = y.values.withUnsafeBufferPointer { truth in
-            switch s.values {
-            case .float(let v):
-                v.withUnsafeBufferPointer {
+            s.withScores(
+                float: {
                     MultiLabelEvaluation.evaluate(scores: $0, labels: truth, labelCount: s.columns, options: options)
-                }
-            case .double(let v):
-                v.withUnsafeBufferPointer {
+                },
+                double: {
                     MultiLabelEvaluation.evaluate(scores: $0, labels: truth, labelCount: s.columns, options: options)
-                }
-            }
+                })
         }
         result.labelNames = names
         result.name = name
