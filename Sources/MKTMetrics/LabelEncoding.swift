@@ -49,6 +49,13 @@ public struct LabelEncodingError: Error, CustomStringConvertible, Equatable {
     /// The value found.
     public let value: Double
 
+    /// Creates the error for the value at (row, column).
+    public init(row: Int, column: Int, value: Double) {
+        self.row = row
+        self.column = column
+        self.value = value
+    }
+
     /// One line naming the position and the value.
     public var description: String {
         "ground truth at row \(row), column \(column) is \(value); expected -1, 0 or +1 (or 0/1)"
