@@ -17,6 +17,8 @@ struct MKTCommand: ParsableCommand {
             EmbedImagesCommand.self,
             EmbedTextCommand.self,
             ZeroShotCommand.self,
+            NUSWideCommand.self,
+            SynthDatasetCommand.self,
             DistillCommand.self,
             ScoreCommand.self,
             ProfileCommand.self,
