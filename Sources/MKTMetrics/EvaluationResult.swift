@@ -11,7 +11,8 @@ import Foundation
 ///  "name": "MKT", "setting": "zsl", "label_names": [...], "config": {"key": "value"},
 ///  "ap_mode": "reference", "positives": [L counts], "map_ci": {...},
 ///  "pr_curves": [{"label": 3, "recall": [...], "precision": [...], "thresholds": [...]}],
-///  "score_histogram": {"edges": [...], "positive": [...], "negative": [...]}}
+///  "score_histogram": {"edges": [...], "positive": [...], "negative": [...]},
+///  "seen_labels": 925}
 /// ```
 ///
 /// Only `images`, `labels`, `mAP`, `ap` and `top_k` are required; the format is documented in
@@ -46,6 +47,9 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
     public var prCurves: [PrecisionRecallCurve]?
     /// Score distributions of present and absent labels.
     public var scoreHistogram: ScoreHistogram?
+    /// In a GZSL result, how many of the first labels are seen (the rest are unseen); lets a
+    /// report give mAP on each part and their harmonic mean.
+    public var seenLabelCount: Int?
 
     enum CodingKeys: String, CodingKey {
         case images, labels, ap, name, setting, config, positives
@@ -56,6 +60,7 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
         case mapCI = "map_ci"
         case prCurves = "pr_curves"
         case scoreHistogram = "score_histogram"
+        case seenLabelCount = "seen_labels"
     }
 
     /// Creates a result with the required fields.
@@ -69,6 +74,15 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 
     /// P/R/F1 at K, if measured.
     public func topK(_ k: Int) -> PrecisionRecallF1? { topK[String(k)] }
+
+    /// mAP over the first ``seenLabelCount`` labels, over the rest, and their harmonic mean
+    /// (nil without a seen/unseen split).
+    public var seenUnseenMeanAP: (seen: Double, unseen: Double, harmonic: Double)? {
+        guard let s = seenLabelCount, s > 0, s < ap.count else { return nil }
+        let seen = ap[..<s].reduce(0, +) / Double(s)
+        let unseen = ap[s...].reduce(0, +) / Double(ap.count - s)
+        return (seen, unseen, HarmonicMean.of(seen, unseen))
+    }
 
     /// The values of K measured, ascending.
     public var ks: [Int] { topK.keys.compactMap { Int($0) }.sorted() }
@@ -117,6 +131,9 @@ extension EvaluationResult {
             mapLine += "  (\(Int((ci.confidence * 100).rounded()))% CI \(pct(ci.lower))–\(pct(ci.upper)), \(ci.resamples) resamples)"
         }
         lines.append(mapLine)
+        if let split = seenUnseenMeanAP {
+            lines.append("mAP seen \(pct(split.seen)), unseen \(pct(split.unseen)), harmonic mean \(pct(split.harmonic))")
+        }
         if !ks.isEmpty {
             lines.append(cell("K", 4) + cell("P") + cell("R") + cell("F1"))
             for k in ks {

@@ -40,8 +40,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "The setting, e.g. zsl or gzsl, for reports.")
     var setting: String?
 
+    @Option(name: .customLong("seen-labels"), help: "GZSL: the first N columns are seen labels (adds seen/unseen mAP and their harmonic mean).")
+    var seenLabels: Int?
+
     @Flag(name: .long, help: "Add positives, a score histogram and PR curves (best/worst labels) to the JSON.")
     var details = false
+
+    @Option(name: .customLong("curve-label"), help: "With --details: also a PR curve for this label (a name from --label-names or a column index); repeatable.")
+    var curveLabels: [String] = []
 
     @Option(name: .long, help: "Bootstrap resamples for a 95% mAP confidence interval (0: none).")
     var bootstrap: Int = 0
@@ -73,6 +79,9 @@ struct EvaluateCommand: ParsableCommand {
         if let k = ks.first(where: { $0 > s.columns }) {
             throw FormatError(path: scores, problem: "has \(s.columns) labels, fewer than --top-k \(k)")
         }
+        if let seenLabels, !(1..<s.columns).contains(seenLabels) {
+            throw FormatError(path: scores, problem: "has \(s.columns) columns; --seen-labels must be between 1 and \(s.columns - 1)")
+        }
         var names: [String]? = nil
         if let labelNames {
             let list = try TextList.labels(labelNames)
@@ -81,9 +90,14 @@ struct EvaluateCommand: ParsableCommand {
             }
             names = list
         }
+        let curveColumns = try curveLabels.map { label -> Int in
+            if let i = names?.firstIndex(of: label) { return i }
+            if let i = Int(label), (0..<s.columns).contains(i) { return i }
+            throw FormatError(path: labelNames ?? scores, problem: "--curve-label '\(label)' is neither a label name nor a column index")
+        }
         let options = EvaluationOptions(
-            ks: ks, mode: AveragePrecisionMode(rawValue: apMode)!, details: details,
-            bootstrapResamples: bootstrap, bootstrapSeed: seed)
+            ks: ks, mode: AveragePrecisionMode(rawValue: apMode)!, details: details || !curveLabels.isEmpty,
+            curveLabels: curveColumns, bootstrapResamples: bootstrap, bootstrapSeed: seed)
         var result = y.values.withUnsafeBufferPointer { truth in
             s.withScores(
                 float: {
@@ -93,6 +107,7 @@ struct EvaluateCommand: ParsableCommand {
                     MultiLabelEvaluation.evaluate(scores: $0, labels: truth, labelCount: s.columns, options: options)
                 })
         }
+        result.seenLabelCount = seenLabels
         result.labelNames = names
         result.name = name
         result.setting = setting
