@@ -19,6 +19,7 @@ struct MKTCommand: ParsableCommand {
             ZeroShotCommand.self,
             NUSWideCommand.self,
             SynthDatasetCommand.self,
+            ReportCommand.self,
             DistillCommand.self,
             ScoreCommand.self,
             ProfileCommand.self,
