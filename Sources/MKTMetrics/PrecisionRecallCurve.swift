@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Point `i` is the precision and recall of predicting "present" for every annotated image whose
 /// score is at least `thresholds[i]`; thresholds go from the highest score down, so recall
-/// increases. Images with unknown (0) ground truth are left out, as for AP.
+/// increases. Thresholds above the highest-scored positive (recall 0) are left out. Images with unknown (0) ground truth are left out, as for AP.
 public struct PrecisionRecallCurve: Sendable, Equatable, Codable {
     /// The label's index.
     public var label: Int

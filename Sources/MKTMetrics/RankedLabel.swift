@@ -86,8 +86,9 @@ struct RankedLabel<Key: FixedWidthInteger & UnsignedInteger> {
         return tp > 0 ? sum / Double(tp) : 0
     }
 
-    /// Precision–recall points at every distinct score threshold (the end of each tied block),
-    /// from the highest threshold down: (recall, precision, key of the threshold).
+    /// Precision–recall points at every distinct score threshold (the end of each tied block)
+    /// with recall above 0, from the highest threshold down: (recall, precision, key of the
+    /// threshold).
     func curvePoints() -> [(recall: Double, precision: Double, key: Key)] {
         let total = positives
         var points: [(recall: Double, precision: Double, key: Key)] = []
@@ -100,7 +101,8 @@ struct RankedLabel<Key: FixedWidthInteger & UnsignedInteger> {
                 if entries[i] & Self.positiveFlag != 0 { tp += 1 }
                 i += 1
             }
-            points.append((Double(tp) / Double(total), Double(tp) / Double(i), key))
+            // Thresholds above the first positive (recall 0) are left out.
+            if tp > 0 { points.append((Double(tp) / Double(total), Double(tp) / Double(i), key)) }
         }
         return points
     }

@@ -40,6 +40,11 @@ struct ExtrasTests {
         var empty = AveragePrecision<Float>(labelCount: 2)
         empty.accumulate(scores: [0.1, 0.2], labels: [-1, 1])
         #expect(empty.precisionRecallCurves(labels: [1, 0]).map(\.recall.count) == [1, 0])
+        // A negative on top: the recall-0 threshold is left out.
+        var late = AveragePrecision<Double>(labelCount: 1)
+        late.accumulate(scores: [0.9, 0.5], labels: [-1, 1])
+        let l = late.precisionRecallCurves(labels: [0])[0]
+        #expect(l.recall == [1] && l.precision == [0.5] && l.thresholds == [0.5])
     }
 
     @Test("score histogram counts every annotated entry once")
