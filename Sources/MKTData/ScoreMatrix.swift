@@ -3,8 +3,9 @@ import MKTFormats
 
 /// A score matrix [N, L] read from a 2-D `.npy` file, kept in its own precision.
 ///
-/// `<f4` and narrower types are held as `Float`; `<f8` is held as `Double` unless every value is
-/// exactly a `Float` (then as `Float`, which ranks identically and halves the memory). A `<f4`
+/// `<f4` and narrower types are held as `Float`; `<f8`, `<i4` and `<i8` are held as `Double` unless
+/// every value is exactly a `Float` (then as `Float`, which ranks identically and halves the
+/// memory). A `<f4`
 /// file is used in place, without a conversion copy.
 ///
 /// ```swift
@@ -40,7 +41,7 @@ public struct ScoreMatrix: Sendable {
         let array = try NpyArray.read(path)
         let (rows, columns) = try MatrixShape.check(array, path: path, what: "score matrix [images, labels]")
         let values: Values
-        if array.dtype == .float64 {
+        if array.dtype == .float64 || array.dtype == .int32 || array.dtype == .int64 {
             let doubles = array.doubles()
             if doubles.allSatisfy({ Double(Float($0)) == $0 || $0.isNaN }) {
                 values = .float(doubles.map { Float($0) })
