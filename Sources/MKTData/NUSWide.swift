@@ -89,7 +89,7 @@ public struct NUSWide: Sendable {
         // Image list, with Windows separators made portable.
         let listed = try NumberedLines.entries(layout.imageList)
         guard !listed.isEmpty else { throw DataError(path: layout.imageList, problem: "the image list is empty") }
-        let entries = listed.map { $0.text.replacingOccurrences(of: "\\", with: "/") }
+        let entries = listed.map { portable($0.text) }
         var rowOf = [String: Int](minimumCapacity: entries.count)
         var rowOfBase = [String: Int](minimumCapacity: entries.count)
         var ambiguous = Set<String>()
@@ -102,7 +102,7 @@ public struct NUSWide: Sendable {
             let lines = try NumberedLines.entries(path)
             guard !lines.isEmpty else { throw DataError(path: path, problem: "the split list is empty") }
             return try lines.map { line, text in
-                let entry = text.replacingOccurrences(of: "\\", with: "/")
+                let entry = portable(text)
                 if let row = rowOf[entry] { return row }
                 let base = String(entry.split(separator: "/").last ?? Substring(entry))
                 if !ambiguous.contains(base), let row = rowOfBase[base] { return row }
@@ -116,8 +116,8 @@ public struct NUSWide: Sendable {
         let tags = try NumberedLines.entries(layout.tagList).map(\.text)
         guard !tags.isEmpty else { throw DataError(path: layout.tagList, problem: "the tag list is empty") }
         let concepts = try NumberedLines.entries(layout.concepts).map { _, text in
-            String(text.split(separator: "\t", omittingEmptySubsequences: false).last ?? Substring(text))
-                .trimmingCharacters(in: .whitespaces)
+            let name = text.split(separator: "\t", omittingEmptySubsequences: false).last ?? Substring(text)
+            return String(name.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
         }
         guard !concepts.isEmpty else { throw DataError(path: layout.concepts, problem: "the concept list is empty") }
         let conceptSet = Set(concepts.map { $0.lowercased() })
@@ -130,17 +130,19 @@ public struct NUSWide: Sendable {
         var unseenTruth = [Int8](repeating: -1, count: m * concepts.count)
         for (c, concept) in concepts.enumerated() {
             let path = layout.labelFile(concept: concept)
-            let lines = try NumberedLines.read(path)
-            guard lines.count == m else {
-                throw DataError(path: path, problem: "has \(lines.count) lines, expected \(m) (one per line of \(layout.imageList))")
-            }
-            for (i, raw) in lines.enumerated() {
-                switch raw.trimmingCharacters(in: .whitespaces) {
-                case "1": unseenTruth[i * concepts.count + c] = 1
-                case "0": break
-                case let other:
-                    throw DataError(path: path, line: i + 1, problem: "expected 0 or 1, found '\(other)'")
+            var count = 0
+            try NumberedLines.forEachLine(try NumberedLines.bytes(path)) { line, raw in
+                count = line
+                guard line <= m else { return }
+                switch NumberedLines.singleByte(raw) {
+                case UInt8(ascii: "1"): unseenTruth[(line - 1) * concepts.count + c] = 1
+                case UInt8(ascii: "0"): break
+                default:
+                    throw DataError(path: path, line: line, problem: "expected 0 or 1, found '\(NumberedLines.trimmed(raw))'")
                 }
+            }
+            guard count == m else {
+                throw DataError(path: path, problem: "has \(count) lines, expected \(m) (one per line of \(layout.imageList))")
             }
         }
         return NUSWide(
@@ -148,6 +150,11 @@ public struct NUSWide: Sendable {
             concepts: concepts, seenLabels: seenLabels, seenTagColumns: seenColumns, seenTruth: seenTruth,
             unseenTruth: unseenTruth)
     }
+}
+
+/// An image list entry with `/` separators (NUS-WIDE lists use `\\`).
+func portable(_ entry: String) -> String {
+    entry.contains("\\") ? String(entry.map { $0 == "\\" ? "/" : $0 }) : entry
 }
 
 /// Parses `AllTags1k.txt`: one row of whitespace-separated 0/1 per image, one column per tag.

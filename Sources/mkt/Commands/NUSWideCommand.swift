@@ -32,7 +32,12 @@ struct NUSWideCommand: ParsableCommand {
     var export: String?
 
     func run() throws {
+        FileHandle.standardError.write(Data("reading \(root)\n".utf8))
         let nus = try NUSWide.load(root: root)
+        if checkImages || requireImages {
+            let count = Set(nus.trainRows + nus.testRows).count
+            FileHandle.standardError.write(Data("checking \(count) image files\n".utf8))
+        }
         let report = nus.integrityReport(checkImages: checkImages || requireImages, placeholderBytes: placeholderBytes)
         if requireImages && !(report.missingImages.isEmpty && report.placeholderImages.isEmpty) {
             let first = (report.missingImages + report.placeholderImages)[0]
