@@ -82,7 +82,7 @@ public struct GenericMultiLabelList: Sendable {
         for r in imagePaths.indices { values.append(contentsOf: truth[(r * width + columns.lowerBound)..<(r * width + columns.upperBound)]) }
         let names = Array((seenLabels + unseenLabels)[columns])
         return MultiLabelSet(
-            imagePaths: imagePaths, labels: LabelMatrix(rows: imagePaths.count, columns: names.count, values: values),
+            imagePaths: imagePaths, labels: GroundTruthMatrix(rows: imagePaths.count, columns: names.count, values: values),
             labelNames: names)
     }
 

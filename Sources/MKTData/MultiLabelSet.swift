@@ -16,12 +16,12 @@ public struct MultiLabelSet: Sendable, Equatable {
     /// [N] absolute image paths.
     public var imagePaths: [String]
     /// [N, L] ground truth.
-    public var labels: LabelMatrix
+    public var labels: GroundTruthMatrix
     /// [L] label names.
     public var labelNames: [String]
 
     /// Creates a set; the three parts must agree in size.
-    public init(imagePaths: [String], labels: LabelMatrix, labelNames: [String]) {
+    public init(imagePaths: [String], labels: GroundTruthMatrix, labelNames: [String]) {
         precondition(imagePaths.count == labels.rows && labelNames.count == labels.columns, "sizes disagree")
         self.imagePaths = imagePaths
         self.labels = labels
@@ -42,7 +42,7 @@ public struct MultiLabelSet: Sendable, Equatable {
     ///   disagree.
     public static func load(imageList: String, labels: String, labelNames: String? = nil) throws -> MultiLabelSet {
         let paths = try TextList.imagePaths(imageList)
-        let matrix = try LabelMatrix.read(labels)
+        let matrix = try GroundTruthMatrix.read(labels)
         guard matrix.rows == paths.count else {
             throw DataError(path: labels, problem: "has \(matrix.rows) rows but \(imageList) lists \(paths.count) images")
         }

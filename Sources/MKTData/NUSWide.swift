@@ -76,7 +76,7 @@ public struct NUSWide: Sendable {
         let names = labelNames(space)
         return MultiLabelSet(
             imagePaths: rows.map(imagePath(row:)),
-            labels: LabelMatrix(rows: rows.count, columns: names.count, values: values),
+            labels: GroundTruthMatrix(rows: rows.count, columns: names.count, values: values),
             labelNames: names)
     }
 

@@ -14,18 +14,18 @@ struct FilesTests {
 
     @Test("0/1 and boolean ground truth mean -1/+1; -1/0/+1 is kept; other values name row and column")
     func labelMatrix() throws {
-        let binary = try LabelMatrix.read(try npy(NpyArray(floats: [0, 1, 1, 0], shape: [2, 2])))
+        let binary = try GroundTruthMatrix.read(try npy(NpyArray(floats: [0, 1, 1, 0], shape: [2, 2])))
         #expect(binary.values == [-1, 1, 1, -1] && binary.encoding == .binary)
-        let bools = try LabelMatrix.read(try npy(NpyArray(shape: [1, 3], dtype: .bool, bytes: Data([1, 0, 1]))))
+        let bools = try GroundTruthMatrix.read(try npy(NpyArray(shape: [1, 3], dtype: .bool, bytes: Data([1, 0, 1]))))
         #expect(bools.values == [1, -1, 1])
-        let signed = try LabelMatrix.read(try npy(NpyArray(int32s: [-1, 0, 1, 1], shape: [2, 2])))
+        let signed = try GroundTruthMatrix.read(try npy(NpyArray(int32s: [-1, 0, 1, 1], shape: [2, 2])))
         #expect(signed.values == [-1, 0, 1, 1] && signed.encoding == .signed)
         let bad = try npy(NpyArray(floats: [0, 1, 0.5, 0], shape: [2, 2]))
         #expect(throws: FormatError(path: bad, problem: "value 0.5 at row 1, column 0; ground truth must be -1, 0, +1 (or 0/1)")) {
-            try LabelMatrix.read(bad)
+            try GroundTruthMatrix.read(bad)
         }
         let flat = try npy(NpyArray(floats: [0, 1], shape: [2]))
-        #expect(throws: FormatError.self) { try LabelMatrix.read(flat) }
+        #expect(throws: FormatError.self) { try GroundTruthMatrix.read(flat) }
     }
 
     @Test("scores: <f8 kept exact when not float-representable; NaN is an error")
@@ -72,7 +72,7 @@ struct FilesTests {
     func setRoundTrip() throws {
         let dir = Fixtures.temporaryDirectory("set")
         let set = MultiLabelSet(
-            imagePaths: ["/x/a.jpg", "/x/b.jpg"], labels: LabelMatrix(rows: 2, columns: 2, values: [1, -1, 0, 1]),
+            imagePaths: ["/x/a.jpg", "/x/b.jpg"], labels: GroundTruthMatrix(rows: 2, columns: 2, values: [1, -1, 0, 1]),
             labelNames: ["p", "q"])
         let written = try set.write(to: dir, imagesName: "images", labelsName: "labels")
         #expect(written.count == 3)

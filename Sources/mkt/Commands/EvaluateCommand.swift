@@ -66,7 +66,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let y = try LabelMatrix.read(labels)
+        let y = try GroundTruthMatrix.read(labels)
         let s = try ScoreMatrix.read(scores)
         guard s.rows == y.rows else {
             throw FormatError(path: labels, problem: "has \(y.rows) rows (images) but \(scores) has \(s.rows)")

@@ -9,9 +9,9 @@ import MKTFormats
 /// (`.npy` of shape [N, L]) and of the NUS-WIDE protocol.
 ///
 /// ```swift
-/// let y = try LabelMatrix.read("labels.npy")  // y.values: [N·L] Int8, row-major
+/// let y = try GroundTruthMatrix.read("labels.npy")  // y.values: [N·L] Int8, row-major
 /// ```
-public struct LabelMatrix: Sendable, Equatable {
+public struct GroundTruthMatrix: Sendable, Equatable {
     /// How the source encoded presence.
     public enum Encoding: String, Sendable {
         /// +1 / −1 / 0.
@@ -53,7 +53,7 @@ public struct LabelMatrix: Sendable, Equatable {
     /// Reads a ground-truth `.npy` file.
     /// - Throws: ``FormatError`` naming the file if it is missing, of an unsupported dtype, not
     ///   2-D, empty, or holds a value other than −1, 0, +1 (the message gives row and column).
-    public static func read(_ path: String) throws -> LabelMatrix {
+    public static func read(_ path: String) throws -> GroundTruthMatrix {
         let array = try NpyArray.read(path)
         let (rows, columns) = try MatrixShape.check(array, path: path, what: "label matrix [images, labels]")
         let raw: [Int8]
@@ -83,10 +83,10 @@ public struct LabelMatrix: Sendable, Equatable {
     }
 
     /// Applies the 0/1 rule to −1 / 0 / +1 values.
-    public static func normalized(rows: Int, columns: Int, raw: [Int8]) -> LabelMatrix {
+    public static func normalized(rows: Int, columns: Int, raw: [Int8]) -> GroundTruthMatrix {
         let signed = raw.contains(-1)
-        if signed { return LabelMatrix(rows: rows, columns: columns, values: raw, encoding: .signed) }
-        return LabelMatrix(rows: rows, columns: columns, values: raw.map { $0 > 0 ? 1 : -1 }, encoding: .binary)
+        if signed { return GroundTruthMatrix(rows: rows, columns: columns, values: raw, encoding: .signed) }
+        return GroundTruthMatrix(rows: rows, columns: columns, values: raw.map { $0 > 0 ? 1 : -1 }, encoding: .binary)
     }
 
     private static func badValue(path: String, index: Int, columns: Int, shown: String) -> FormatError {
