@@ -17,6 +17,7 @@ Run:           swift build -c release --product mkt
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,15 +50,21 @@ def main():
     print(f"matrix {n} x {l} float32, {int((y == 1).sum())} positives; numpy {np.__version__}, "
           f"scikit-learn {sklearn.__version__}; {os.cpu_count()} cores")
 
+    cpu = []
+
     def ours(mode):
         out = os.path.join(tmp, f"m-{mode}.json")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run([a.mkt, "evaluate", "--scores", sp, "--labels", yp, "--top-k", "3", "--top-k", "5",
                         "--ap-mode", mode, "--output", out], check=True, stdout=subprocess.DEVNULL)
         secs = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         with open(out) as f:
             return secs, json.load(f)
 
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other engineers' jobs share the 2 cores)")
     times = []
     for _ in range(a.repeat):
         secs, result = ours("reference")
@@ -65,7 +72,8 @@ def main():
     _, result_sk = ours("sklearn")
     ours_med = float(np.median(times))
     print(f"ours   mkt evaluate (AP all labels + F1@3/5, incl. file reading): "
-          f"min {min(times):.2f} s, median {ours_med:.2f} s, max {max(times):.2f} s")
+          f"min {min(times):.2f} s, median {ours_med:.2f} s, max {max(times):.2f} s; "
+          f"CPU (user+sys) median {float(np.median(cpu)):.2f} s")
 
     st = s.T.copy()
     yt = (y.T == 1)
@@ -77,7 +85,8 @@ def main():
     theirs_med = float(np.median(theirs))
     print(f"theirs sklearn average_precision_score per label (AP only, in memory): "
           f"min {min(theirs):.2f} s, median {theirs_med:.2f} s, max {max(theirs):.2f} s")
-    print(f"ratio  theirs / ours = {theirs_med / ours_med:.1f}x")
+    print(f"ratio  theirs / ours = {theirs_med / ours_med:.1f}x (wall clock, medians)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(f"check  max |AP diff| ours(--ap-mode sklearn) vs sklearn: "
           f"{np.abs(np.array(result_sk['ap']) - ap).max():.1e}; "
           f"ours(reference) vs sklearn: {np.abs(np.array(result['ap']) - ap).max():.1e} (ties only)")
