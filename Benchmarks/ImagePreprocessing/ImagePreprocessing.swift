@@ -66,6 +66,19 @@ struct ImagePreprocessing {
         }
         let decode = try rate("decode") { for bytes in encoded { sink += Float(try decoder.decode(bytes).pixels[0]) } }
         let resize = rate("resize_crop") { for image in decoded { sink += Float(pre.resizeAndCrop(image).pixels[0]) } }
+        // The two passes of the clip resize on their own (500x375 -> 298x375 and -> 500x224).
+        let horizontalOnly = rate("horizontal_pass") {
+            for image in decoded {
+                let target = ResizeGeometry.resizeShorterSide(width: image.width, height: image.height, to: size)
+                sink += Float(image.resized(width: target.width, height: image.height, filter: .bicubic).pixels[0])
+            }
+        }
+        let verticalOnly = rate("vertical_pass") {
+            for image in decoded {
+                let target = ResizeGeometry.resizeShorterSide(width: image.width, height: image.height, to: size)
+                sink += Float(image.resized(width: image.width, height: target.height, filter: .bicubic).pixels[0])
+            }
+        }
         let normalise = rate("normalise") { for image in cropped { sink += pre.normalization.tensor(image)[0] } }
         let full1 = try rate("full_1thread") {
             try output.withUnsafeMutableBufferPointer { try pre.preprocess(paths: paths, into: $0, threads: 1) }
@@ -77,6 +90,8 @@ struct ImagePreprocessing {
         print("decode_images_per_s \(decode)")
         print("resize_crop_images_per_s \(resize)")
         print("normalise_images_per_s \(normalise)")
+        print("horizontal_pass_images_per_s \(horizontalOnly)")
+        print("vertical_pass_images_per_s \(verticalOnly)")
         print("full_1thread_images_per_s \(full1)")
         print("full_2threads_images_per_s \(full2)")
         for (name, value) in cpuRates.sorted(by: { $0.key < $1.key }) {
