@@ -19,6 +19,7 @@ struct MKTCommand: ParsableCommand {
             ZeroShotCommand.self,
             DistillCommand.self,
             PromptTuneCommand.self,
+            SynthWorldCommand.self,
         ]
     )
 }
