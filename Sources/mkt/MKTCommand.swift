@@ -20,6 +20,8 @@ struct MKTCommand: ParsableCommand {
             DistillCommand.self,
             PromptTuneCommand.self,
             SynthWorldCommand.self,
+            ContrastiveTuneCommand.self,
+            WorldDemoCommand.self,
         ]
     )
 }
