@@ -13,6 +13,21 @@ public struct WorldObject: Sendable, Equatable, Codable {
     /// The object's own colour after jitter, RGB 0…255.
     public var rgb: [Double]
 
+    /// An object.
+    public init(shape: WorldShape, color: WorldColor, texture: WorldTexture, size: WorldSize, x: Double, y: Double,
+                radius: Double, rotation: Double, rgb: [Double]) {
+        precondition(rgb.count == 3, "rgb needs 3 values")
+        self.shape = shape
+        self.color = color
+        self.texture = texture
+        self.size = size
+        self.x = x
+        self.y = y
+        self.radius = radius
+        self.rotation = rotation
+        self.rgb = rgb
+    }
+
     /// The words of the object in caption order: size, texture, colour, shape (each optional
     /// except the shape).
     func phrase(size showSize: Bool = true, texture showTexture: Bool = true, color showColor: Bool = true) -> String {
@@ -35,6 +50,14 @@ public struct WorldScene: Sendable, Equatable, Codable {
     public var objects: [WorldObject]
     /// The seed of the pixel noise.
     public var noiseSeed: UInt64
+
+    /// A scene (objects are drawn in order, later ones on top).
+    public init(background: WorldBackground, objects: [WorldObject], noiseSeed: UInt64) {
+        precondition(!objects.isEmpty, "a scene needs an object")
+        self.background = background
+        self.objects = objects
+        self.noiseSeed = noiseSeed
+    }
 
     /// The canonical caption (every attribute, objects in drawing order).
     public var caption: String {
