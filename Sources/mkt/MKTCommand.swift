@@ -18,6 +18,8 @@ struct MKTCommand: ParsableCommand {
             EmbedTextCommand.self,
             ZeroShotCommand.self,
             DistillCommand.self,
+            ScoreCommand.self,
+            ProfileCommand.self,
             PromptTuneCommand.self,
             SynthWorldCommand.self,
             ContrastiveTuneCommand.self,
