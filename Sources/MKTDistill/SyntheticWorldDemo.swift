@@ -222,7 +222,7 @@ public final class SyntheticWorldDemo {
                            output: String, onEvent: (SyntheticWorldDemoEvent) -> Void = { _ in }) throws -> PromptLearner {
         let c = configuration.promptTuning
         let learner = try PromptLearner(labels: SyntheticWorld.seenLabels, template: c.template, tokenizer: tokenizer,
-                                        model: teacher, mode: c.mode)
+                                        model: teacher, mode: c.mode, contextLength: c.contextLength, seed: c.seed)
         let tuner = PromptTuner(learner: learner, teacher: teacher, student: student, data: train, configuration: c)
         try tuner.run(output: output) { onEvent(.training($0, stage: "prompt-tune")); return .more }
         return learner
@@ -232,7 +232,8 @@ public final class SyntheticWorldDemo {
     /// applied to `labels`).
     public static func promptEmbeddings(_ labels: [String], learned: PromptLearner, teacher: CLIPModel,
                                         tokenizer: CLIPTokenizer) throws -> Tensor {
-        let learner = try PromptLearner(labels: labels, template: learned.template, tokenizer: tokenizer, model: teacher, mode: learned.mode)
+        let learner = try PromptLearner(labels: labels, template: learned.template, tokenizer: tokenizer, model: teacher,
+                                        mode: learned.mode, contextLength: learned.context.shape[0])
         precondition(learner.context.shape == learned.context.shape && learner.contextTokenIDs == learned.contextTokenIDs,
                      "the same template gives the same context")
         learner.context = learned.context
