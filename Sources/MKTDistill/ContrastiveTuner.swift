@@ -198,6 +198,20 @@ public final class ContrastiveTuner {
 
     // MARK: Runs
 
+    /// Checks, before any work, that `output` can take a new run (missing or empty) or holds
+    /// one to resume.
+    /// - Throws: ``TrainingInputError`` naming the folder.
+    public static func checkOutput(_ output: String, resume: Bool) throws {
+        let fm = FileManager.default
+        if resume {
+            guard fm.fileExists(atPath: output + "/state.json") else {
+                throw TrainingInputError(path: output, problem: "no run to resume (state.json missing)")
+            }
+        } else if let existing = try? fm.contentsOfDirectory(atPath: output), !existing.isEmpty {
+            throw TrainingInputError(path: output, problem: "output folder already holds files; pass --resume to continue it or choose a new folder")
+        }
+    }
+
     /// Trains for ``ContrastiveConfiguration/steps`` steps, writing a Hugging Face CLIP folder
     /// into `output` (`config.json`, `model.safetensors`, and `vocab.json` + `merges.txt`
     /// copied from `tokenizerSource`) plus the run's `training.json`, `training-log.jsonl` and a

@@ -168,6 +168,7 @@ public final class SyntheticWorldDemo {
     /// bundled CLIP BPE files).
     public func trainTeacher(output: String, onEvent: (SyntheticWorldDemoEvent) -> Void = { _ in }) throws -> CLIPModel {
         let c = configuration
+        try ContrastiveTuner.checkOutput(output, resume: false)
         let bpe = try CLIPTokenizer.bundledVocabularyDirectory()
         let tokenizer = try CLIPTokenizer(directory: bpe)
         let clip = CLIPModel.randomlyInitialized(c.teacher, seed: c.seed)

@@ -48,6 +48,7 @@ struct ContrastiveTuneCommand: ParsableCommand {
     }
 
     func run() throws {
+        try ContrastiveTuner.checkOutput(output, resume: resume)
         let bpe = try CLIPTokenizer.bundledVocabularyDirectory()
         let clip: CLIPModel
         let tokenizerSource: String
