@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
-        .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "TestSupport"]),
+        .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
