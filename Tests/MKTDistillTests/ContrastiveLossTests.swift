@@ -124,5 +124,8 @@ struct ContrastiveLossTests {
         // Ties: the lower image index ranks first.
         let tied = MeanAveragePrecision(scores: [0.5, 0.5], labels: [-1, 1], names: ["t"])
         #expect(abs(tied.mAP - 0.5) < 1e-12)
+        // Unknown (0) entries are left out of the ranking and of the positive rate.
+        let partial = MeanAveragePrecision(scores: [0.9, 0.8, 0.1], labels: [0, -1, 1], names: ["u"])
+        #expect(abs(partial.mAP - 0.5) < 1e-12 && abs(partial.chance - 0.5) < 1e-12)
     }
 }
