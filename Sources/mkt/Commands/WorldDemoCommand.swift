@@ -14,7 +14,12 @@ struct WorldDemoCommand: ParsableCommand {
     @Option(help: "Downstream training images.") var trainImages = 2000
     @Option(help: "Downstream test images.") var testImages = 1000
     @Option(help: "Image-tower pre-training steps.") var pretrainSteps = 250
+    @Option(help: "Image-tower pre-training batch size.") var pretrainBatchSize = 128
+    @Option(help: "Image-tower pre-training learning rate.") var pretrainLr = 1e-3
     @Option(help: "LiT steps.") var litSteps = 400
+    @Option(help: "LiT batch size.") var litBatchSize = 128
+    @Option(help: "LiT learning rate.") var litLr = 1e-3
+    @Option(help: "Teacher-stream images LiT cycles over.") var litPool = 4096
     @Option(help: "MKT stage-1 epochs.") var distillEpochs = 4
     @Option(help: "MKT stage-2 epochs.") var promptEpochs = 2
     @Option(help: "Stage-2 prompt template.") var template = "a {}"
@@ -26,7 +31,12 @@ struct WorldDemoCommand: ParsableCommand {
         c.trainImages = trainImages
         c.testImages = testImages
         c.pretraining.steps = pretrainSteps
+        c.pretraining.batchSize = pretrainBatchSize
+        c.pretraining.learningRate = pretrainLr
         c.contrastive.steps = litSteps
+        c.contrastive.batchSize = litBatchSize
+        c.contrastive.learningRate = litLr
+        c.litPoolSize = litPool
         c.distillation.epochs = distillEpochs
         c.promptTuning.epochs = promptEpochs
         c.promptTuning.template = template
