@@ -24,6 +24,9 @@ struct MKTCommand: ParsableCommand {
             ScoreCommand.self,
             ProfileCommand.self,
             PromptTuneCommand.self,
+            SynthWorldCommand.self,
+            ContrastiveTuneCommand.self,
+            WorldDemoCommand.self,
         ]
     )
 }
