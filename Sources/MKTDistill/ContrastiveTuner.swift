@@ -139,6 +139,18 @@ public final class ContrastiveTuner {
         }
     }
 
+    /// Text features [B, D] of token sequences sorted by length, run in chunks of
+    /// ``ContrastiveTuner/textChunk`` rows (differentiable; rows in input order).
+    func textFeatures(_ sequences: [[Int]]) -> Tensor {
+        let chunks = stride(from: 0, to: sequences.count, by: ContrastiveTuner.textChunk).map { start in
+            model.textFeatures(Array(sequences[start..<min(start + ContrastiveTuner.textChunk, sequences.count)]))
+        }
+        return chunks.count == 1 ? chunks[0] : Tensor.concatenate(chunks, axis: 0)
+    }
+
+    /// Captions per text-tower pass (each pass is padded to its longest caption).
+    static let textChunk = 32
+
     /// The token sequences of captions, truncated to the model's context.
     func tokens(_ captions: [String]) -> [[Int]] {
         let context = model.configuration.text.maxPositionEmbeddings
@@ -153,16 +165,22 @@ public final class ContrastiveTuner {
             let rows = passes.indices.filter { passes[$0] == pass }
             for (row, caption) in zip(rows, source.captions(rows.map { indices[$0] }, pass: pass)) { captions[row] = caption }
         }
-        let sequences = tokens(captions)
+        // The loss does not depend on the order of the pairs: sort them by caption length so
+        // that the text tower runs on chunks of similar length (each padded only to its own
+        // longest caption).
+        let unsorted = tokens(captions)
+        let order = unsorted.indices.sorted { (unsorted[$0].count, $0) < (unsorted[$1].count, $1) }
+        let sequences = order.map { unsorted[$0] }
+        let images = order.map { indices[$0] }
         let imageLocked = configuration.imageTower == .locked
-        let lockedImages = imageLocked ? try lockedImageEmbeddings(indices) : nil
-        let pixels = imageLocked ? nil : try source.pixels(indices)
+        let lockedImages = imageLocked ? try lockedImageEmbeddings(images) : nil
+        let pixels = imageLocked ? nil : try source.pixels(images)
         let textLocked = configuration.textTower == .locked
-        let lockedTexts = textLocked ? Tape.withoutRecording { model.textFeatures(sequences).l2Normalized(axis: -1) } : nil
+        let lockedTexts = textLocked ? Tape.withoutRecording { textFeatures(sequences).l2Normalized(axis: -1) } : nil
         var logitsSeen = Tensor(0)
         let (loss, grads) = valueAndGradient(pair) {
             let image = lockedImages ?? model.imageFeatures(pixels!)
-            let text = lockedTexts ?? model.textFeatures(sequences)
+            let text = lockedTexts ?? textFeatures(sequences)
             switch configuration.objective {
             case .softmax:
                 let logits = InfoNCELoss().logits(image: image, text: text, logitScale: model.logitScale)

@@ -34,11 +34,12 @@ public struct SyntheticWorldDemoConfiguration: Codable, Sendable, Equatable {
     /// The demo's defaults.
     public init() {
         pretraining = PretrainingConfiguration()
-        pretraining.steps = 250
-        pretraining.batchSize = 128
-        pretraining.warmupSteps = 25
+        pretraining.steps = 200
+        pretraining.batchSize = 64
+        pretraining.learningRate = 2e-3
+        pretraining.warmupSteps = 20
         contrastive = .lit
-        contrastive.steps = 400
+        contrastive.steps = 500
         contrastive.batchSize = 128
         contrastive.warmupSteps = 40
         contrastive.checkpointEvery = 1000

@@ -11,35 +11,44 @@ struct WorldDemoCommand: ParsableCommand {
 
     @Option(help: "The run folder to create (must not exist or be empty).") var output: String
     @Option(help: "Reuse this trained teacher (a CLIP folder) instead of training one.") var teacher: String?
-    @Option(help: "Downstream training images.") var trainImages = 2000
-    @Option(help: "Downstream test images.") var testImages = 1000
-    @Option(help: "Image-tower pre-training steps.") var pretrainSteps = 250
-    @Option(help: "Image-tower pre-training batch size.") var pretrainBatchSize = 128
-    @Option(help: "Image-tower pre-training learning rate.") var pretrainLr = 1e-3
-    @Option(help: "LiT steps.") var litSteps = 400
-    @Option(help: "LiT batch size.") var litBatchSize = 128
-    @Option(help: "LiT learning rate.") var litLr = 1e-3
-    @Option(help: "Teacher-stream images LiT cycles over.") var litPool = 4096
-    @Option(help: "MKT stage-1 epochs.") var distillEpochs = 4
-    @Option(help: "MKT stage-2 epochs.") var promptEpochs = 2
-    @Option(help: "Stage-2 prompt template.") var template = "a {}"
+    @Option(help: "Downstream training images (default 2000).") var trainImages: Int?
+    @Option(help: "Downstream test images (default 1000).") var testImages: Int?
+    @Option(help: "Image-tower pre-training steps (default 200).") var pretrainSteps: Int?
+    @Option(help: "Image-tower pre-training batch size (default 64).") var pretrainBatchSize: Int?
+    @Option(help: "Image-tower pre-training learning rate (default 2e-3).") var pretrainLr: Double?
+    @Option(help: "LiT steps (default 500).") var litSteps: Int?
+    @Option(help: "LiT batch size (default 128).") var litBatchSize: Int?
+    @Option(help: "LiT learning rate (default 1e-3).") var litLr: Double?
+    @Option(help: "Teacher-stream images LiT cycles over (default 4096).") var litPool: Int?
+    @Option(help: "MKT stage-1 epochs (default 4).") var distillEpochs: Int?
+    @Option(help: "MKT stage-2 epochs (default 2).") var promptEpochs: Int?
+    @Option(help: "Stage-2 prompt template (default \"a {}\").") var template: String?
     @Option(help: "Seed of the world.") var worldSeed: UInt64 = 0
     @Option(help: "Seed of the teacher.") var seed: UInt64 = 0
 
+    func validate() throws {
+        let counts = [trainImages, testImages, pretrainBatchSize, litSteps, litBatchSize, litPool, distillEpochs, promptEpochs]
+        guard counts.allSatisfy({ ($0 ?? 1) >= 1 }), (pretrainSteps ?? 0) >= 0 else {
+            throw ValidationError("image counts, batch sizes, --lit-steps, --lit-pool and epochs must be at least 1; --pretrain-steps at least 0")
+        }
+        if let litPool, litPool < (litBatchSize ?? 128) { throw ValidationError("--lit-pool must be at least the LiT batch size") }
+        if let template, !template.contains("{}") { throw ValidationError("--template needs {} for the label") }
+    }
+
     func run() throws {
         var c = SyntheticWorldDemoConfiguration()
-        c.trainImages = trainImages
-        c.testImages = testImages
-        c.pretraining.steps = pretrainSteps
-        c.pretraining.batchSize = pretrainBatchSize
-        c.pretraining.learningRate = pretrainLr
-        c.contrastive.steps = litSteps
-        c.contrastive.batchSize = litBatchSize
-        c.contrastive.learningRate = litLr
-        c.litPoolSize = litPool
-        c.distillation.epochs = distillEpochs
-        c.promptTuning.epochs = promptEpochs
-        c.promptTuning.template = template
+        if let trainImages { c.trainImages = trainImages }
+        if let testImages { c.testImages = testImages }
+        if let pretrainSteps { c.pretraining.steps = pretrainSteps }
+        if let pretrainBatchSize { c.pretraining.batchSize = pretrainBatchSize }
+        if let pretrainLr { c.pretraining.learningRate = pretrainLr }
+        if let litSteps { c.contrastive.steps = litSteps }
+        if let litBatchSize { c.contrastive.batchSize = litBatchSize }
+        if let litLr { c.contrastive.learningRate = litLr }
+        if let litPool { c.litPoolSize = litPool }
+        if let distillEpochs { c.distillation.epochs = distillEpochs }
+        if let promptEpochs { c.promptTuning.epochs = promptEpochs }
+        if let template { c.promptTuning.template = template }
         c.world.seed = worldSeed
         c.seed = seed
         let demo = try SyntheticWorldDemo(c)
