@@ -1,0 +1,75 @@
+import Foundation
+import MKTCLIP
+import MKTTokenizer
+
+/// The CLIP teacher from a Hugging Face CLIP folder (`config.json`, `model.safetensors`,
+/// `vocab.json`, `merges.txt`).
+///
+/// Loaded on first use, so a re-run whose later stages are all unchanged never reads it. Its
+/// configuration fingerprints the folder's files (content up to 64 MB, else size and time).
+public struct CLIPTeacher: Stage {
+    /// The model folder.
+    public let directory: String
+
+    /// The teacher in `directory`.
+    public init(directory: String) { self.directory = directory }
+
+    public var name: String { "CLIP teacher" }
+    public var produces: [AnyPipelineKey] { [PipelineKey.teacher.erased] }
+    public var configuration: JSONValue {
+        get throws {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+                throw PipelineError(stage: nil, problem: "\(directory): no such model folder (a Hugging Face CLIP folder)")
+            }
+            return try Fingerprints.files([
+                "config": directory + "/config.json", "weights": directory + "/model.safetensors",
+                "vocabulary": directory + "/vocab.json", "merges": directory + "/merges.txt",
+            ])
+        }
+    }
+
+    public func run(_ context: StageContext) async throws {
+        let directory = directory
+        try context.set(.teacher) {
+            let clip = try CLIPModel.load(directory: directory)
+            clip.freeze()
+            return TeacherModel(clip: clip, tokenizer: try CLIPTokenizer(directory: directory))
+        }
+    }
+}
+
+/// Label embeddings from the teacher's text tower with one prompt template, for every label of
+/// the dataset (seen and unseen): `text_projection` of the prompt's end token, not normalised.
+///
+/// Stage 1 of MKT distils against these for the seen labels; without prompt tuning they also
+/// score the unseen labels.
+public struct TemplateEmbeddings: Stage {
+    /// The template; `{}` is replaced by the label.
+    public let template: String
+
+    /// Embeddings of `template` filled with each label.
+    public init(template: String = "There is a {} in the scene") { self.template = template }
+
+    public var name: String { "Label embeddings" }
+    public var needs: [StageRequirement] { [.key(.dataset), .key(.teacher)] }
+    public var produces: [AnyPipelineKey] { [PipelineKey.labelEmbeddings.erased] }
+    public var configuration: JSONValue { ["template": .string(template)] }
+    public var caching: StageCaching { .whenUnchanged }
+
+    public func run(_ context: StageContext) async throws {
+        let data = try context.value(.dataset)
+        let teacher = try context.value(.teacher)
+        let labels = data.allLabels
+        let texts = labels.map { ZeroShotClassifier.fill(template, with: $0) }
+        let embeddings = teacher.clip.embedTexts(texts, tokenizer: teacher.tokenizer)          // [L, D]
+        let table = LabelEmbeddingTable(labels: labels, embeddings: embeddings, origin: "template \"\(template)\"")
+        try SavedArtifacts.write(table, to: context.folder)
+        try context.set(.labelEmbeddings, table)
+    }
+
+    public func restore(_ context: StageContext) throws {
+        let folder = context.folder
+        try context.set(.labelEmbeddings) { try SavedArtifacts.readTable(from: folder) }
+    }
+}
