@@ -19,10 +19,11 @@ public final class CLIPEncoderLayer: Module {
         super.init()
     }
 
-    /// x [B, T, C], optional additive mask [T, T] → [B, T, C]
-    public func callAsFunction(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
-        let h = x + selfAttn(layerNorm1(x), mask: mask)
-        return h + mlp(layerNorm2(h))
+    /// x [B, T, C] → [B, T, C]; `causal` for the text tower. Residuals are fused into the
+    /// output projection and `fc2` GEMMs.
+    public func callAsFunction(_ x: Tensor, causal: Bool = false) -> Tensor {
+        let h = selfAttn(layerNorm1(x), causal: causal, residual: x)
+        return mlp(layerNorm2(h), residual: h)
     }
 }
 
@@ -39,7 +40,7 @@ public final class CLIPEncoder: Module {
     }
 
     /// Runs blocks `range` (all by default). x [B, T, C] → [B, T, C]
-    public func callAsFunction(_ x: Tensor, mask: Tensor? = nil, layers range: Range<Int>? = nil) -> Tensor {
-        (range ?? 0..<layers.count).reduce(x) { h, i in layers[i](h, mask: mask) }
+    public func callAsFunction(_ x: Tensor, causal: Bool = false, layers range: Range<Int>? = nil) -> Tensor {
+        (range ?? 0..<layers.count).reduce(x) { h, i in layers[i](h, causal: causal) }
     }
 }

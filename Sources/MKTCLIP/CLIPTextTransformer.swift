@@ -45,7 +45,7 @@ public final class CLIPTextTransformer: Module {
     public func pooled(tokenEmbeddings x: Tensor, endPositions: [Int]) -> Tensor {
         let b = x.shape[0], t = x.shape[1], c = x.shape[2]
         let positions = embeddings.positionEmbedding.weight.slice(axis: 0, 0..<t)     // [T, C]
-        var h = encoder(x + positions, mask: .causalMask(t))                            // [B, T, C]
+        var h = encoder(x + positions, causal: true)                            // [B, T, C]
         h = h.reshaped([b * t, c]).gatherRows(endPositions.enumerated().map { $0.offset * t + $0.element })
         return finalLayerNorm(h)                                                        // [B, C]
     }

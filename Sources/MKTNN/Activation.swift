@@ -9,6 +9,15 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     /// `max(x, 0)`.
     case relu = "relu"
 
+    /// The same activation for fused kernels.
+    public var fused: FusedActivation {
+        switch self {
+        case .quickGELU: .quickGELU
+        case .gelu: .gelu
+        case .relu: .relu
+        }
+    }
+
     /// Applies the activation elementwise.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {

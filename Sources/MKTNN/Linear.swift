@@ -19,8 +19,11 @@ public final class Linear: Module {
 
     /// x [..., in] → [..., out]
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = x.matmul(weight, transposeB: true)
-        if let bias { return y + bias.wrappedValue }
-        return y
+        x.linear(weight: weight, bias: bias?.wrappedValue)
+    }
+
+    /// `act(x · Wᵀ + b) + residual` in one fused GEMM (see ``Tensor/linear(weight:bias:activation:residual:)``).
+    public func callAsFunction(_ x: Tensor, activation: FusedActivation = .none, residual: Tensor? = nil) -> Tensor {
+        x.linear(weight: weight, bias: bias?.wrappedValue, activation: activation, residual: residual)
     }
 }

@@ -19,6 +19,11 @@ public final class MLP: Module {
 
     /// x [..., C] → [..., C]
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        fc2(activation(fc1(x)))
+        callAsFunction(x, residual: nil)
+    }
+
+    /// `fc2(act(fc1(x))) + residual`, with the activation and the residual fused into the GEMMs.
+    public func callAsFunction(_ x: Tensor, residual: Tensor?) -> Tensor {
+        fc2(fc1(x, activation: activation.fused), residual: residual)
     }
 }

@@ -3,8 +3,11 @@ import MKTTensor
 /// Multi-head self-attention with separate q/k/v/out projections (the CLIP layout).
 ///
 /// Shapes: x [B, T, C] with C = H · D; scores [B·H, T, T]; output [B, T, C].
-/// The `1/√D` scale is folded into the score GEMM's `alpha`; `mask` is additive, [T, T]
-/// (e.g. ``Tensor/causalMask(_:)``) or [B, 1, 1, T] (padding).
+///
+/// The fast path (``callAsFunction(_:causal:residual:)``) packs q/k/v into ONE GEMM over a
+/// [B·T, 3C] buffer and runs ``Tensor/attention(heads:causal:)`` on it in place, with the
+/// residual fused into the output projection. ``composite(_:mask:)`` is the unfused reference
+/// with an arbitrary additive mask ([T, T], e.g. ``Tensor/causalMask(_:)``, or [B, 1, 1, T]).
 public final class MultiHeadAttention: Module {
     public let qProj: Linear
     public let kProj: Linear
@@ -24,8 +27,16 @@ public final class MultiHeadAttention: Module {
         super.init()
     }
 
-    /// x [B, T, C] → [B, T, C]
-    public func callAsFunction(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
+    /// x [B, T, C] → `outProj(attention(x)) + residual` [B, T, C].
+    public func callAsFunction(_ x: Tensor, causal: Bool = false, residual: Tensor? = nil) -> Tensor {
+        let weight = Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)      // [3C, C]
+        let bias = Tensor.concatenate([qProj.bias!.wrappedValue, kProj.bias!.wrappedValue, vProj.bias!.wrappedValue], axis: 0)
+        let qkv = x.linear(weight: weight, bias: bias)                                             // [B, T, 3C]
+        return outProj(qkv.attention(heads: heads, causal: causal), residual: residual)
+    }
+
+    /// The unfused reference: separate projections, split heads, additive mask. x [B, T, C] → [B, T, C]
+    public func composite(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
         let b = x.shape[0], t = x.shape[1], c = x.shape[2], h = heads, d = c / heads
         // [B, T, C] → [B, H, T, D]
         func split(_ y: Tensor) -> Tensor { y.reshaped([b, t, h, d]).permuted([0, 2, 1, 3]).reshaped([b * h, t, d]) }

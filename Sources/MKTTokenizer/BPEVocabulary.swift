@@ -81,6 +81,11 @@ public struct BPEVocabulary: Sendable {
     /// `vocab.json`: a JSON object of symbol → non-negative integer id.
     static func readVocabulary(_ path: String) throws -> [String: Int32] {
         let data = try contents(path)
+        if let ids = VocabularyJSON.parse(data) {
+            guard !ids.isEmpty else { throw TokenizerError(path: path, problem: "the vocabulary is empty") }
+            return ids
+        }
+        // Not the plain `{"symbol": id, ...}` shape: let the general decoder say what is wrong.
         let decoded: [String: Int]
         do {
             decoded = try JSONDecoder().decode([String: Int].self, from: data)
@@ -103,19 +108,27 @@ public struct BPEVocabulary: Sendable {
     /// are skipped.
     static func readMerges(_ path: String) throws -> [(left: String, right: String)] {
         let data = try contents(path)
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard String(validating: data, as: UTF8.self) != nil else {
             throw TokenizerError(path: path, problem: "not UTF-8 text")
         }
         var merges: [(left: String, right: String)] = []
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-        for (number, rawLine) in lines.enumerated() {
-            let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
-            if line.isEmpty || (number == 0 && line.starts(with: "#version".unicodeScalars)) { continue }
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == 2 else {
-                throw TokenizerError(path: path, problem: "line \(number + 1) is not a merge \"left right\"")
+        let bytes = [UInt8](data)
+        var lineStart = 0
+        var number = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            number += 1
+            var end = lineEnd
+            if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+            let line = bytes[lineStart..<end]
+            lineStart = lineEnd + 1
+            if line.isEmpty || (number == 1 && line.starts(with: Array("#version".utf8))) { continue }
+            let fields = line.split(separator: 0x20)
+            guard fields.count == 2 else {
+                throw TokenizerError(path: path, problem: "line \(number) is not a merge \"left right\"")
             }
-            merges.append((String(String.UnicodeScalarView(parts[0])), String(String.UnicodeScalarView(parts[1]))))
+            merges.append((String(decoding: fields[0], as: UTF8.self), String(decoding: fields[1], as: UTF8.self)))
         }
         guard !merges.isEmpty else { throw TokenizerError(path: path, problem: "no merges") }
         return merges

@@ -16,7 +16,7 @@ import Foundation
 /// 8. ANSI terminal escapes (`ESC [ ... letter`) removed;
 /// 9. control and format characters removed (U+0000...U+0008, U+000B, U+000E...U+001F, U+007F,
 ///    U+206A...U+206F, U+FEFF, U+FFF9...U+FFFC);
-/// 10. NFC normalisation.
+/// 10. NFC normalisation (Unicode 14 rules, see ``nfc(_:)``).
 enum TextFixer {
     private static let ligatures = TableParsing.scalarMap(TextFixTables.ligatures)
     private static let widthMap = TableParsing.scalarMap(TextFixTables.widthMap)
@@ -127,13 +127,29 @@ enum TextFixer {
         return out
     }
 
-    /// Canonical composition (NFC).
+    /// Canonical composition (NFC) as the reference Python's Unicode 14 database does it:
+    /// characters assigned later are unassigned there (combining class 0, no decomposition),
+    /// so they are kept as they are and split the text into separately normalised runs.
     static func nfc(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        // ASCII and text without combining-capable characters is already NFC; the quick check
-        // skips the conversion for it.
+        // Text below U+0300 has no combining marks and no composable pairs: already NFC.
         if text.allSatisfy({ $0.value < 0x300 }) { return text }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: text)
-        return Array(String(view).precomposedStringWithCanonicalMapping.unicodeScalars)
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.count)
+        var run = String.UnicodeScalarView()
+        func flush() {
+            guard !run.isEmpty else { return }
+            out.append(contentsOf: String(run).precomposedStringWithCanonicalMapping.unicodeScalars)
+            run = String.UnicodeScalarView()
+        }
+        for scalar in text {
+            if scalar.value < 0x300 || PythonText.isKnown(scalar) {
+                run.append(scalar)
+            } else {
+                flush()
+                out.append(scalar)
+            }
+        }
+        flush()
+        return out
     }
 }

@@ -1,5 +1,6 @@
 import MKTTensor
 import Testing
+import TestSupport
 
 /// One finite-difference check per differentiable op, including broadcast and permuted
 /// (non-contiguous-origin) inputs.
@@ -93,5 +94,51 @@ import Testing
         checkGradient([random([2, 3, 4], seed: 38)]) { $0[0].l2Normalized(axis: 1) }
         // Masked attention-style softmax.
         checkGradient([random([4, 4], seed: 39)]) { ($0[0] + Tensor.causalMask(4)).softmax() }
+    }
+}
+
+/// The fused kernels against finite differences and against their composite references.
+@Suite struct FusedKernelTests {
+    @Test func linearGradients() {
+        let x = random([2, 3, 4], seed: 40), w = random([5, 4], seed: 41), b = random([5], seed: 42)
+        for act in FusedActivation.allCases {
+            let input = act == .relu ? random([2, 3, 4], seed: 43, awayFromZero: 0.05) : x
+            checkGradient([input, w, b]) { $0[0].linear(weight: $0[1], bias: $0[2], activation: act) }
+        }
+        checkGradient([x, w, b, random([2, 3, 5], seed: 44)]) { $0[0].linear(weight: $0[1], bias: $0[2], residual: $0[3]) }
+        checkGradient([x, w]) { $0[0].linear(weight: $0[1]) }
+    }
+
+    @Test func linearMatchesComposite() {
+        let x = random([3, 7, 6], seed: 45), w = random([9, 6], seed: 46), b = random([9], seed: 47), r = random([3, 7, 9], seed: 48)
+        let fused = x.linear(weight: w, bias: b, residual: r)
+        let reference = x.matmul(w, transposeB: true) + b + r
+        #expect(maxAbsDifference(fused.scalars, reference.scalars) < 1e-5)
+        let g = x.linear(weight: w, bias: b, activation: .quickGELU)
+        #expect(maxAbsDifference(g.scalars, (x.matmul(w, transposeB: true) + b).quickGELU().scalars) < 1e-5)
+    }
+
+    /// The composite reference: split heads, scaled scores, additive mask, softmax, merge.
+    func compositeAttention(_ qkv: Tensor, heads: Int, causal: Bool) -> Tensor {
+        let b = qkv.shape[0], t = qkv.shape[1], c = qkv.shape[2] / 3, d = c / heads
+        func head(_ block: Int) -> Tensor {
+            qkv.slice(axis: 2, (block * c)..<((block + 1) * c)).reshaped([b, t, heads, d]).permuted([0, 2, 1, 3]).reshaped([b * heads, t, d])
+        }
+        var s = head(0).matmul(head(1), transposeB: true, alpha: 1 / Float(d).squareRoot())
+        if causal { s = s + Tensor.causalMask(t) }
+        return s.softmax().matmul(head(2)).reshaped([b, heads, t, d]).permuted([0, 2, 1, 3]).reshaped([b, t, c])
+    }
+
+    @Test(arguments: [false, true])
+    func attentionMatchesCompositeAndGradients(causal: Bool) {
+        let qkv = random([2, 5, 12], seed: 49, low: -2, high: 2)
+        let fused = qkv.attention(heads: 2, causal: causal)
+        #expect(maxAbsDifference(fused.scalars, compositeAttention(qkv, heads: 2, causal: causal).scalars) < 1e-5)
+        checkGradient([qkv]) { $0[0].attention(heads: 2, causal: causal) }
+        // Many heads (the parallel path) against the composite reference, with gradients.
+        let big = random([3, 17, 48], seed: 50, low: -2, high: 2)
+        let (_, g1) = Tape.valueAndGradient(at: [big]) { ($0[0].attention(heads: 4, causal: causal) * big.slice(axis: 2, 0..<16)).sum() }
+        let (_, g2) = Tape.valueAndGradient(at: [big]) { (compositeAttention($0[0], heads: 4, causal: causal) * big.slice(axis: 2, 0..<16)).sum() }
+        #expect(maxAbsDifference(g1[0].scalars, g2[0].scalars) < 1e-4)
     }
 }

@@ -73,3 +73,49 @@ import Testing
         #expect(message.contains("empty-texts.txt"))
     }
 }
+
+/// `vocab.json` reading: the fast path agrees with `JSONDecoder`, escapes included.
+@Suite struct VocabularyReadingTests {
+    @Test func fixtureVocabularyAgreesWithJSONDecoder() throws {
+        let path = Fixtures.path("clip-bpe/vocab.json")
+        let decoded = try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let vocabulary = try BPEVocabulary(vocabularyFile: path, mergesFile: Fixtures.path("clip-bpe/merges.txt"))
+        #expect(vocabulary.ids.count == decoded.count)
+        #expect(decoded.allSatisfy { vocabulary.ids[$0.key] == Int32($0.value) })
+        #expect(vocabulary.merges.count == 48894)
+        #expect(vocabulary.merges.first! == ("i", "n"))
+    }
+
+    @Test func escapesAndWhitespace() throws {
+        let folder = Fixtures.temporaryDirectory("vocab")
+        var entries: [String] = []
+        for (index, scalar) in ByteToUnicode.table.enumerated() {
+            let symbol = String(Character(scalar))
+            let escaped = symbol == "\"" ? "\\\"" : symbol == "\\" ? "\\\\" : String(format: "\\u%04x", scalar.value)
+            entries.append("\"\(escaped)\": \(index)")
+            entries.append("\"\(escaped)</w>\" :\(index + 256)")
+        }
+        entries.append("\"<|startoftext|>\": 512")
+        entries.append("\"<|endoftext|>\": 513")
+        try Data("{\n  \(entries.joined(separator: ",\n  "))\n}\n".utf8).write(to: URL(fileURLWithPath: folder + "/vocab.json"))
+        try Data("#version: 0.2\n".utf8).write(to: URL(fileURLWithPath: folder + "/merges.txt"))
+        // No merges at all is an error naming merges.txt; the vocabulary itself parsed.
+        do {
+            _ = try CLIPTokenizer(directory: folder)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("merges.txt"))
+        }
+        try Data("#version: 0.2\nc a\r\n".utf8).write(to: URL(fileURLWithPath: folder + "/merges.txt"))
+        let broken = "\(String(describing: try? CLIPTokenizer(directory: folder)))"
+        #expect(broken == "nil")  // "ca" is not in this vocabulary
+        var ids = entries
+        ids.append("\"ca</w>\": 514")
+        try Data("{\(ids.joined(separator: ","))}".utf8).write(to: URL(fileURLWithPath: folder + "/vocab.json"))
+        try Data("#version: 0.2\nc a</w>\r\n".utf8).write(to: URL(fileURLWithPath: folder + "/merges.txt"))
+        let tokenizer = try CLIPTokenizer(directory: folder)
+        #expect(tokenizer.startToken == 512 && tokenizer.endToken == 513)
+        // "ca" merges; "ġ" (lower-cased Ġ) is the bytes C4 A1; the quote is byte 0x22 ending a word.
+        #expect(tokenizer.encode("Ca Ġ \"") == [514, 0xC4, 256 + 0xA1, 256 + 0x22])
+    }
+}

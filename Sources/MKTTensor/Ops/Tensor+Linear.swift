@@ -1,0 +1,104 @@
+import Foundation
+
+/// Activations that fused kernels apply in the same pass as a bias.
+public enum FusedActivation: String, Sendable, CaseIterable {
+    case none, quickGELU, gelu, relu
+
+    @inline(__always) func apply(_ x: Float) -> Float {
+        switch self {
+        case .none: x
+        case .quickGELU: Tensor.quickGELU(x)
+        case .gelu: Tensor.gelu(x)
+        case .relu: Swift.max(x, 0)
+        }
+    }
+
+    @inline(__always) func derivative(_ x: Float) -> Float {
+        switch self {
+        case .none: 1
+        case .quickGELU: Tensor.quickGELUDerivative(x)
+        case .gelu: Tensor.geluDerivative(x)
+        case .relu: x > 0 ? 1 : 0
+        }
+    }
+}
+
+// The fused affine layer: y = act(x · Wᵀ + b) (+ residual), as one GEMM.
+//
+// x [..., I], W [O, I], b [O] (optional), residual [..., O] (optional, only without activation).
+// The output rows are first filled with `b` (plus the residual), then ONE sgemm over all
+// M = x.count / I rows accumulates into them with beta = 1; the activation runs in a parallel
+// pass that keeps the pre-activation for backward.
+
+extension Tensor {
+    /// `act(x · weightᵀ + bias) + residual` in one GEMM (see the file comment for shapes).
+    public func linear(weight: Tensor, bias: Tensor? = nil, activation: FusedActivation = .none,
+                       residual: Tensor? = nil) -> Tensor {
+        let i = shape[rank - 1], o = weight.shape[0], m = count / Swift.max(i, 1)
+        precondition(weight.rank == 2 && weight.shape[1] == i, "linear: x \(shape), weight \(weight.shape)")
+        precondition(bias == nil || bias!.shape == [o], "linear: bias \(bias!.shape) for \(o) outputs")
+        precondition(residual == nil || (residual!.count == m * o && activation == .none), "linear: residual \(residual?.shape ?? [])")
+        let outShape = Array(shape.dropLast()) + [o]
+        let pre = TensorStorage(count: m * o)
+        let py = pre.pointer
+        // Initialise C with the bias and the residual, so the GEMM adds onto them.
+        let pb = bias?.storage.pointer, pr = residual?.storage.pointer
+        Parallel.forEachChunk(m, cost: o) { rows in
+            for r in rows {
+                let dst = py + r * o
+                switch (pb, pr) {
+                case let (b?, res?): for j in 0..<o { dst[j] = res[r * o + j] + b[j] }
+                case let (b?, nil): dst.update(from: b, count: o)
+                case let (nil, res?): dst.update(from: res + r * o, count: o)
+                case (nil, nil): dst.initialize(repeating: 0, count: o)
+                }
+            }
+        }
+        if m > 0 && o > 0 && i > 0 {
+            sgemm(false, true, m: m, n: o, k: i, storage.pointer, lda: i, weight.storage.pointer, ldb: i,
+                  beta: 1, py, ldc: o)
+        }
+        let preTensor = Tensor(shape: outShape, storage: pre)
+        var out = preTensor
+        if activation != .none {
+            let post = TensorStorage(count: m * o)
+            let pp = post.pointer
+            Parallel.forEachChunk(m * o, cost: 8) { r in for j in r { pp[j] = activation.apply(py[j]) } }
+            out = Tensor(shape: outShape, storage: post)
+        }
+        let x = detached(), w = weight.detached()
+        let needX = node != nil, needW = weight.node != nil, needB = bias?.node != nil
+        var inputs = [self, weight]
+        if let bias { inputs.append(bias) }
+        if let residual { inputs.append(residual) }
+        let hasBias = bias != nil, hasResidual = residual != nil
+        return out.recorded("linear", inputs) { g in
+            var gp = g
+            if activation != .none {
+                let s = TensorStorage(count: m * o)
+                let ps = s.pointer, pg = g.storage.pointer, pz = preTensor.storage.pointer
+                Parallel.forEachChunk(m * o, cost: 8) { r in for j in r { ps[j] = pg[j] * activation.derivative(pz[j]) } }
+                gp = Tensor(shape: outShape, storage: s)
+            }
+            var grads: [Tensor?] = []
+            grads.append(needX ? Tensor(shape: x.shape) { dx in
+                sgemm(false, false, m: m, n: i, k: o, gp.storage.pointer, lda: o, w.storage.pointer, ldb: i,
+                      dx.baseAddress!, ldc: i)
+            } : nil)
+            grads.append(needW ? Tensor(shape: w.shape) { dw in
+                sgemm(true, false, m: o, n: i, k: m, gp.storage.pointer, lda: o, x.storage.pointer, ldb: i,
+                      dw.baseAddress!, ldc: i)
+            } : nil)
+            if hasBias {
+                grads.append(needB ? Tensor(shape: [o]) { db in
+                    var acc = [Double](repeating: 0, count: o)
+                    let p = gp.storage.pointer
+                    for r in 0..<m { for j in 0..<o { acc[j] += Double(p[r * o + j]) } }
+                    for j in 0..<o { db[j] = Float(acc[j]) }
+                } : nil)
+            }
+            if hasResidual { grads.append(g) }
+            return grads
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import MKTCLIP
+import MKTDistill
+import MKTNN
+import MKTStudent
+import MKTTensor
+
+/// `mkt profile`: measured throughput of the hot paths on this machine, with random weights.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Time MKT's hot paths on this machine (random weights; nothing is downloaded).",
+        discussion: """
+        Cases: sgemm (N³), image (CLIP image tower forward), text (text tower over label prompts), \
+        stage1 (one MKT stage-1 step: teacher forward + student forward/backward + AdamW).
+        Prints one line per timed run and the median.
+        """)
+
+    enum Case: String, ExpressibleByArgument, CaseIterable { case sgemm, image, text, stage1 }
+
+    @Argument(help: "sgemm | image | text | stage1") var workload: Case
+    @Option(help: "Model sizes: b16 (ViT-B/16), b32, or tiny.") var model = "b16"
+    @Option(help: "Batch size (images, or prompts for text).") var batch = 8
+    @Option(help: "Matrix size for sgemm.") var size = 1024
+    @Option(help: "Timed runs (after one warm-up).") var runs = 5
+    @Option(help: "Prompt length in tokens for text.") var tokens = 10
+
+    func run() throws {
+        let config = try Self.config(model)
+        var rng = SeededRandom(seed: 1)
+        var times: [Double] = []
+        var work: () -> Void
+        var unit = "runs"
+        var perRun = 1.0
+        switch workload {
+        case .sgemm:
+            let a = Tensor.normal([size, size], using: &rng), b = Tensor.normal([size, size], using: &rng)
+            work = { _ = a.matmul(b) }
+            unit = "GFLOP"
+            perRun = 2 * pow(Double(size), 3) / 1e9
+        case .image:
+            let clip = CLIPModel(config)
+            Self.randomize(clip, &rng)
+            let pixels = Tensor.normal([batch, 3, config.vision.imageSize, config.vision.imageSize], using: &rng)
+            work = { _ = Tape.withoutRecording { clip.imageFeatures(pixels) } }
+            unit = "images"
+            perRun = Double(batch)
+        case .text:
+            let clip = CLIPModel(config)
+            Self.randomize(clip, &rng)
+            let sequences = (0..<batch).map { i in [49406] + (0..<(tokens - 2)).map { (i * 7 + $0 * 13) % 49000 } + [49407] }
+            work = { _ = clip.embedTokens(sequences, batchSize: 256) }
+            unit = "prompts"
+            perRun = Double(batch)
+        case .stage1:
+            let student = TwoStreamStudent(config), teacher = TwoStreamStudent(config)
+            Self.randomize(student, &rng)
+            teacher.update(student.parameters())
+            let n = batch
+            let pixels = Tensor.normal([n, 3, config.vision.imageSize, config.vision.imageSize], using: &rng)
+            let labels = (0..<(n * 925)).map { i in i % 97 == 0 ? Float(1) : -1 }
+            let data = PreprocessedImages(pixels: pixels, labels: labels, labelCount: 925)
+            var settings = DistillationConfiguration()
+            settings.batchSize = n
+            settings.shuffle = false
+            let embeddings = Tensor.normal([925, config.projectionDim], using: &rng)
+            let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings, data: data, configuration: settings)
+            work = { _ = try? trainer.trainStep(Array(0..<n), epoch: 0, iteration: 0) }
+            unit = "images"
+            perRun = Double(n)
+        }
+        work()
+        for i in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            work()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            times.append(seconds)
+            print(String(format: "run %d: %.4f s, %.2f %@/s", i + 1, seconds, perRun / seconds, unit))
+        }
+        let median = times.sorted()[times.count / 2]
+        print(String(format: "median: %.4f s, %.2f %@/s", median, perRun / median, unit))
+    }
+
+    static func config(_ name: String) throws -> CLIPConfiguration {
+        var c = CLIPConfiguration()
+        switch name {
+        case "b16": c.vision.patchSize = 16; c.projectionDim = 512
+        case "b32": c.vision.patchSize = 32
+        case "tiny":
+            c.vision.hiddenSize = 64; c.vision.intermediateSize = 128; c.vision.numAttentionHeads = 4
+            c.vision.numHiddenLayers = 3; c.text.hiddenSize = 48; c.text.intermediateSize = 96
+            c.text.numAttentionHeads = 4; c.text.numHiddenLayers = 3; c.projectionDim = 40
+        default: throw ValidationError("unknown --model \(name): use b16, b32 or tiny")
+        }
+        return c
+    }
+
+    static func randomize(_ m: Module, _ rng: inout SeededRandom) {
+        for (key, p) in m.namedParameterBoxes() {
+            let shape = p.wrappedValue.shape
+            if key.hasSuffix("layer_norm1.weight") || key.hasSuffix("layer_norm2.weight") || key.contains("layernorm.weight") || key.contains("layrnorm.weight") || key.hasSuffix("final_layer_norm.weight") {
+                p.wrappedValue = .ones(shape)
+            } else {
+                p.wrappedValue = .normal(shape, std: 0.02, using: &rng)
+            }
+        }
+    }
+}
