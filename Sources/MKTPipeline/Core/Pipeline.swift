@@ -31,11 +31,11 @@ public struct Pipeline: Sendable {
     /// The top-level stages as declared (composites not yet expanded).
     public let stages: [any Stage]
 
-    /// A pipeline of the stages in `content`.
-    public init(_ name: String, summary: String = "", @StageBuilder _ content: () -> [any Stage]) {
+    /// A pipeline of the stages in `content` (which may throw, e.g. while reading a list).
+    public init(_ name: String, summary: String = "", @StageBuilder _ content: () throws -> [any Stage]) rethrows {
         self.name = name
         self.summary = summary
-        self.stages = content()
+        self.stages = try content()
     }
 
     /// The working stages in order, with their configurations and hashes, checked end to end.
