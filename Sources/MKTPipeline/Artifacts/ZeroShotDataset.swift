@@ -74,9 +74,16 @@ public struct LabeledImages: Sendable {
         return out
     }
 
-    /// These images as training data for a model taking `size`-pixel inputs with `preset`.
-    public func training(size: Int, preset: PreprocessPreset) -> any TrainingImages {
-        LabeledTrainingImages(images: self, size: size, preset: preset)
+    /// These images as training data for a model taking `size`-pixel inputs (`mkt` preset).
+    ///
+    /// With `augment`, image files get MKT's training augmentation
+    /// (``MKTDistill/ImageListImages``, seeded per image and epoch); preprocessed pixels are
+    /// always used as they are.
+    public func training(size: Int, augment: Bool = false, seed: UInt64 = 42) throws -> any TrainingImages {
+        if augment, case let .files(paths) = source {
+            return try ImageListImages(paths: paths, labels: labels, labelCount: labelCount, size: size, augment: true, seed: seed)
+        }
+        return LabeledTrainingImages(images: self, size: size, preset: .mkt)
     }
 }
 

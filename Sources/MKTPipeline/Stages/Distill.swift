@@ -10,9 +10,12 @@ import MKTStudent
 /// features) against the label embeddings of the seen labels. The run folder (`run/`: model,
 /// optimizer state, training log) is checkpointed every epoch; an interrupted run resumes from
 /// its checkpoint when the pipeline runs again. The local stream's k comes from the student.
+/// Training images given as files get MKT's augmentation unless `augment` is false.
 public struct Distill: Stage {
     /// The trainer's settings (its `topK` and `globalOnly` are taken from the student).
     public let settings: DistillationConfiguration
+    /// Augment training images given as files (RandomResizedCrop, flip, RandAugment).
+    public let augment: Bool
 
     /// Stage 1 with the reference settings except those given.
     /// - Parameters:
@@ -20,8 +23,10 @@ public struct Distill: Stage {
     ///   - batchSize: images per step.
     ///   - learningRate: the base learning rate.
     ///   - maxSteps: stop after this many steps (the schedule still spans `epochs`).
-    ///   - seed: the shuffling seed.
-    public init(epochs: Int = 20, batchSize: Int = 64, learningRate: Double = 1e-3, maxSteps: Int? = nil, seed: UInt64 = 42) {
+    ///   - augment: augment training images given as files.
+    ///   - seed: the seed of shuffling and augmentation.
+    public init(epochs: Int = 20, batchSize: Int = 64, learningRate: Double = 1e-3, maxSteps: Int? = nil,
+                augment: Bool = true, seed: UInt64 = 42) {
         var s = DistillationConfiguration()
         s.epochs = epochs
         s.batchSize = batchSize
@@ -29,10 +34,14 @@ public struct Distill: Stage {
         s.maxSteps = maxSteps
         s.seed = seed
         settings = s
+        self.augment = augment
     }
 
     /// Stage 1 with every setting given.
-    public init(settings: DistillationConfiguration) { self.settings = settings }
+    public init(settings: DistillationConfiguration, augment: Bool = true) {
+        self.settings = settings
+        self.augment = augment
+    }
 
     public var name: String { "Distill" }
     public var needs: [StageRequirement] { [.key(.dataset), .key(.student), .key(.labelEmbeddings)] }
@@ -45,7 +54,8 @@ public struct Distill: Stage {
             }
             var json = try JSONValue(encoding: settings)
             if case var .object(o) = json {
-                o["top_k"] = nil; o["topK"] = nil; o["globalOnly"] = nil
+                o["topK"] = nil; o["globalOnly"] = nil
+                o["augment"] = .bool(augment)
                 json = .object(o)
             }
             return json
@@ -67,7 +77,7 @@ public struct Distill: Stage {
         var s = settings
         s.topK = incoming.scoring.topK
         s.globalOnly = incoming.scoring.globalOnly
-        let images = data.train.training(size: student.model.configuration.vision.imageSize, preset: .mkt)
+        let images = try data.train.training(size: student.model.configuration.vision.imageSize, augment: augment, seed: s.seed)
         let trainer = DistillationTrainer(student: student.model, teacher: teacher.model, labelEmbeddings: seen,
                                           data: images, configuration: s)
         let output = context.path("run")

@@ -8,7 +8,8 @@ import MKTTensor
 /// Produces label embeddings for every label of the dataset (seen and unseen) through the
 /// learned prompt, replacing the template embeddings for the stages after it. Saves `run/`
 /// (`prompt.safetensors`, optimizer state, training log) and `label-embeddings.npy`; an
-/// interrupted run resumes from its checkpoint.
+/// interrupted run resumes from its checkpoint. Training images are not augmented, so the
+/// student's features are computed once.
 public struct PromptTuning: Stage {
     /// The tuner's settings (its `topK` and `globalOnly` are taken from the student).
     public let settings: PromptTuningConfiguration
@@ -68,7 +69,7 @@ public struct PromptTuning: Stage {
         s.globalOnly = student.scoring.globalOnly
         let learner = try PromptLearner(labels: data.seenLabels, template: s.template, tokenizer: teacher.tokenizer,
                                         model: teacher.clip, mode: s.mode)
-        let images = data.train.training(size: student.model.configuration.vision.imageSize, preset: .mkt)
+        let images = try data.train.training(size: student.model.configuration.vision.imageSize)
         let tuner = PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
                                 configuration: s)
         let output = context.path("run")
