@@ -71,7 +71,7 @@ import TestSupport
         let task = Task { try await pipeline.run(in: dir, onEvent: { canceller.cancel(after: $0) }) }
         canceller.task = task
         await #expect(throws: CancellationError.self) { try await task.value }
-        let state = try String(contentsOfFile: dir + "/stages/distill/run/state.json", encoding: .utf8)
+        let state = try String(contentsOfFile: dir + "/stages/distill/run/checkpoint/state.json", encoding: .utf8)
         #expect(state.contains("\"step\":1"))
 
         let events = EventLog()

@@ -1,5 +1,6 @@
 import Foundation
 import MKTCLIP
+import MKTTensor
 import MKTTokenizer
 
 /// The CLIP teacher from a Hugging Face CLIP folder (`config.json`, `model.safetensors`,
@@ -39,31 +40,34 @@ public struct CLIPTeacher: Stage {
     }
 }
 
-/// Label embeddings from the teacher's text tower with one prompt template, for every label of
-/// the dataset (seen and unseen): `text_projection` of the prompt's end token, not normalised.
+/// Label embeddings from the teacher's text tower for every label of the dataset (seen and
+/// unseen): one template (`text_projection` of the prompt's end token, not normalised, as MKT's
+/// stage 1 uses), or a prompt ensemble (mean of unit embeddings, renormalised).
 ///
 /// Stage 1 of MKT distils against these for the seen labels; without prompt tuning they also
 /// score the unseen labels.
 public struct TemplateEmbeddings: Stage {
-    /// The template; `{}` is replaced by the label.
-    public let template: String
+    /// The prompts.
+    public let prompts: LabelPrompts
 
     /// Embeddings of `template` filled with each label.
-    public init(template: String = "There is a {} in the scene") { self.template = template }
+    public init(template: String = "There is a {} in the scene") { prompts = .template(template) }
+
+    /// Embeddings from any prompts.
+    public init(prompts: LabelPrompts) { self.prompts = prompts }
 
     public var name: String { "Label embeddings" }
     public var needs: [StageRequirement] { [.key(.dataset), .key(.teacher)] }
     public var produces: [AnyPipelineKey] { [PipelineKey.labelEmbeddings.erased] }
-    public var configuration: JSONValue { ["template": .string(template)] }
+    public var configuration: JSONValue { prompts.configuration }
     public var caching: StageCaching { .whenUnchanged }
 
     public func run(_ context: StageContext) async throws {
         let data = try context.value(.dataset)
         let teacher = try context.value(.teacher)
         let labels = data.allLabels
-        let texts = labels.map { ZeroShotClassifier.fill(template, with: $0) }
-        let embeddings = teacher.clip.embedTexts(texts, tokenizer: teacher.tokenizer)          // [L, D]
-        let table = LabelEmbeddingTable(labels: labels, embeddings: embeddings, origin: "template \"\(template)\"")
+        let embeddings = Tape.withoutRecording { prompts.embeddings(labels, teacher: teacher) }      // [L, D]
+        let table = LabelEmbeddingTable(labels: labels, embeddings: embeddings, origin: prompts.origin)
         try SavedArtifacts.write(table, to: context.folder)
         try context.set(.labelEmbeddings, table)
     }

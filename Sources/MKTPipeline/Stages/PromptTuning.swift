@@ -73,8 +73,7 @@ public struct PromptTuning: Stage {
         let tuner = PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
                                 configuration: s)
         let output = context.path("run")
-        let resume = context.isResuming && FileManager.default.fileExists(atPath: output + "/state.json")
-        if !resume, FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+        let resume = try TrainingRunFolder.prepare(output, resuming: context.isResuming)
         try tuner.run(output: output, resume: resume, onEvent: context.trainingObserver())
         if context.isCancelled { throw CancellationError() }
 

@@ -44,3 +44,16 @@ final class TrainingClock: @unchecked Sendable {
         return Date().timeIntervalSince(started) / Double(steps) * Double(max(0, total - done))
     }
 }
+
+/// A trainer's run folder inside a stage's folder.
+enum TrainingRunFolder {
+    /// Whether the trainer should resume in `path` (the stage is resuming and a checkpoint
+    /// exists); otherwise empties `path` for a fresh run.
+    static func prepare(_ path: String, resuming: Bool) throws -> Bool {
+        let fm = FileManager.default
+        let checkpointed = ["/checkpoint/state.json", "/checkpoint.old/state.json"].contains { fm.fileExists(atPath: path + $0) }
+        if resuming && checkpointed { return true }
+        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+        return false
+    }
+}

@@ -10,20 +10,25 @@ import MKTTensor
 /// TeacherZeroShot(templates: ["a photo of a {}."], as: "CLIP (one prompt)")
 /// ```
 public struct TeacherZeroShot: Stage {
-    /// The prompt templates whose normalised embeddings are averaged per label.
-    public let templates: [String]
+    /// The prompts whose unit embeddings are averaged per label.
+    public let prompts: LabelPrompts
     /// The method's display name.
     public let method: String
 
     /// The baseline with `templates`, reported as `method`.
     public init(templates: [String] = ZeroShotScores.defaultTemplates, as method: String = "CLIP zero-shot") {
-        self.templates = templates
+        self.init(prompts: .ensemble(templates), as: method)
+    }
+
+    /// The baseline with any prompts, reported as `method`.
+    public init(prompts: LabelPrompts, as method: String = "CLIP zero-shot") {
+        self.prompts = prompts
         self.method = method
     }
 
     public var body: [any Stage] {
         TeacherFeatures()
-        ZeroShotScores(templates: templates, as: method)
+        ZeroShotScores(prompts: prompts, as: method)
     }
 }
 
@@ -65,9 +70,9 @@ public struct TeacherFeatures: Stage {
     }
 }
 
-/// CLIP zero-shot scores with prompt ensembling (``MKTCLIP/ZeroShotClassifier``): cosine
-/// similarities between the test-image embeddings and each label's mean normalised prompt
-/// embedding. Produces `scores/<method>` in both settings.
+/// CLIP zero-shot scores with prompt ensembling: cosine similarities between the test-image
+/// embeddings and each label's mean unit prompt embedding, renormalised (as
+/// ``MKTCLIP/ZeroShotClassifier``). Produces `scores/<method>` in both settings.
 public struct ZeroShotScores: Stage {
     /// CLIP's seven ensembled ImageNet prompts (Radford et al., 2021, notebook
     /// "Prompt_Engineering_for_ImageNet") and MKT's template.
@@ -76,14 +81,19 @@ public struct ZeroShotScores: Stage {
         "a {} in a video game.", "art of the {}.", "a photo of the small {}.", "There is a {} in the scene",
     ]
 
-    /// The templates.
-    public let templates: [String]
+    /// The prompts.
+    public let prompts: LabelPrompts
     /// The method's display name.
     public let method: String
 
     /// Scores with `templates`, reported as `method`.
     public init(templates: [String] = defaultTemplates, as method: String = "CLIP zero-shot") {
-        self.templates = templates
+        self.init(prompts: .ensemble(templates), as: method)
+    }
+
+    /// Scores with any prompts (a single template is ensembled too: its unit embedding).
+    public init(prompts: LabelPrompts, as method: String = "CLIP zero-shot") {
+        self.prompts = prompts
         self.method = method
     }
 
@@ -93,8 +103,10 @@ public struct ZeroShotScores: Stage {
     public var caching: StageCaching { .whenUnchanged }
     public var configuration: JSONValue {
         get throws {
-            guard !templates.isEmpty else { throw PipelineError(stage: nil, problem: "no prompt templates") }
-            return ["method": .string(method), "templates": .array(templates.map { .string($0) })]
+            if case let .ensemble(templates) = prompts, templates.isEmpty {
+                throw PipelineError(stage: nil, problem: "no prompt templates")
+            }
+            return ["method": .string(method), "prompts": prompts.configuration]
         }
     }
 
@@ -104,9 +116,12 @@ public struct ZeroShotScores: Stage {
         let features = try context.value(.teacherFeatures)
         var scores: [ZeroShotSetting: Tensor] = [:]
         for setting in data.unseenLabels.isEmpty ? [ZeroShotSetting.gzsl] : [.zsl, .gzsl] {
-            let classifier = ZeroShotClassifier(model: teacher.clip, tokenizer: teacher.tokenizer,
-                                                labels: data.labels(setting), templates: templates)
-            scores[setting] = classifier.scores(imageEmbeddings: features.embeddings)           // [M, L]
+            let classifiers = Tape.withoutRecording {                                          // [L, D], unit rows
+                prompts.embeddings(data.labels(setting), teacher: teacher).l2Normalized(axis: -1)
+            }
+            scores[setting] = Tape.withoutRecording {                                          // [M, L]
+                features.embeddings.l2Normalized(axis: -1).matmul(classifiers, transposeB: true)
+            }
         }
         let set = ScoreSet(method: method, scores: scores)
         try SavedArtifacts.write(set, to: context.folder)
