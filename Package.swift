@@ -83,10 +83,10 @@ let package = Package(
         .testTarget(name: "MKTTokenizerTests", dependencies: ["MKTTokenizer", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "TestSupport"]),
         .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "TestSupport"]),
+        .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
-        .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "TestSupport"]),
+        .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
