@@ -19,6 +19,8 @@ import TestSupport
             ScoreStudent(as: "MKT stage 1")
             PromptTuning(epochs: 2, batchSize: 4)
             ScoreStudent(as: "MKT")
+            Evaluate(.zsl, .gzsl, topK: [3, 5])
+            Report()
         }
     }
 
@@ -26,7 +28,7 @@ import TestSupport
         let dir = Fixtures.temporaryDirectory("pipeline-tiny")
         let first = try await mkt().run(in: dir)
         #expect(first.summary.ran == ["Teacher features", "Scores (CLIP zero-shot)", "Label embeddings", "Distill",
-                                      "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)"])
+                                      "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)", "Evaluate"])
         let clip = try first.value(.scores("CLIP zero-shot"))
         #expect(clip.scores[.zsl]?.shape == [4, 3])
         #expect(clip.scores[.gzsl]?.shape == [4, 12])
@@ -42,11 +44,27 @@ import TestSupport
         #expect(labels.origin.hasPrefix("learned prompt"))
         #expect(labels.embeddings.shape == [12, 40])
 
+        // Metrics: every method in both settings; K = 5 is left out where there are only 3 labels.
+        let metrics = try first.value(.metrics)
+        #expect(metrics.methods == ["CLIP zero-shot", "MKT stage 1", "MKT"])
+        #expect(metrics.entries.count == 6)
+        let zsl = try #require(metrics.result("MKT", .zsl))
+        #expect(zsl.labels == 3 && zsl.images == 4 && zsl.ks == [3])
+        let gzsl = try #require(metrics.result("MKT", .gzsl))
+        #expect(gzsl.ks == [3, 5] && gzsl.seenLabelCount == 9)
+        #expect(gzsl.labelNames?.count == 12)
+        let report = try first.value(.report)
+        #expect(report.table.contains("| CLIP zero-shot |") && report.table.contains("| MKT |"))
+        for file in ["report.md", "metrics.json", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/stages/report/" + file))
+        }
+
         let events = EventLog()
         let second = try await mkt().run(in: dir, onEvent: events.callback)
         #expect(second.summary.didNothing)
-        #expect(second.summary.skipped.count == 7)
-        #expect(events.started == ["Data (tiny)", "CLIP teacher", "Student"])
+        #expect(second.summary.skipped.count == 8)
+        #expect(events.started == ["Data (tiny)", "CLIP teacher", "Student", "Report"])
+        #expect(try second.value(.metrics).result("MKT", .gzsl)?.meanAP == gzsl.meanAP)
         // Read back from the run folder, the same scores.
         #expect(try second.value(.scores("MKT")).scores[.gzsl]?.scalars == full.scores[.gzsl]?.scalars)
     }
@@ -96,6 +114,6 @@ import TestSupport
         _ = try await mkt(distillEpochs: 2).run(in: dir)
         let again = try await mkt(distillEpochs: 3).run(in: dir)
         #expect(again.summary.skipped == ["Teacher features", "Scores (CLIP zero-shot)", "Label embeddings"])
-        #expect(again.summary.ran == ["Distill", "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)"])
+        #expect(again.summary.ran == ["Distill", "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)", "Evaluate"])
     }
 }

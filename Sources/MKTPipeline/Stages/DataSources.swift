@@ -1,4 +1,5 @@
 import Foundation
+import MKTData
 import MKTDistill
 import MKTFormats
 import MKTTensor
@@ -88,7 +89,7 @@ public struct PreprocessedData: Stage {
             return Tensor(shape: a.shape, scalars: a.floats())
         }
         let trainX = try pixels(trainPixels), testX = try pixels(testPixels)
-        let trainY = try LabelMatrix.read(trainLabels), testY = try LabelMatrix.read(testLabels)
+        let trainY = try GroundTruth.read(trainLabels), testY = try GroundTruth.read(testLabels)
         guard trainY.rows == trainX.shape[0] else {
             throw TrainingInputError(path: trainLabels, problem: "has \(trainY.rows) rows but \(trainPixels) has \(trainX.shape[0]) images")
         }
@@ -150,7 +151,7 @@ public struct ImageListData: Stage {
 
     func load() throws -> ZeroShotDataset {
         let trainPaths = try TextList.imagePaths(trainImages), testPaths = try TextList.imagePaths(testImages)
-        let trainY = try LabelMatrix.read(trainLabels), testY = try LabelMatrix.read(testLabels)
+        let trainY = try GroundTruth.read(trainLabels), testY = try GroundTruth.read(testLabels)
         guard trainY.rows == trainPaths.count else {
             throw TrainingInputError(path: trainLabels, problem: "has \(trainY.rows) rows but \(trainImages) lists \(trainPaths.count) images")
         }
@@ -186,5 +187,13 @@ enum Fingerprints {
             out[name] = ["path": .string(path), "content": .string(fingerprint)]
         }
         return .object(out)
+    }
+}
+
+/// Ground truth read for the stages: +1/−1/0 as floats.
+enum GroundTruth {
+    static func read(_ path: String) throws -> (values: [Float], rows: Int, columns: Int) {
+        let m = try GroundTruthMatrix.read(path)
+        return (m.values.map(Float.init), m.rows, m.columns)
     }
 }

@@ -4,6 +4,8 @@ import MKTTensor
 
 /// How the built-in stages save their outputs in their folders and read them back.
 enum SavedArtifacts {
+    static func writeData(_ data: Data, to path: String) throws { try AtomicFile.write(data, to: path) }
+
     static func write(_ tensor: Tensor, to path: String) throws {
         try NpyArray(floats: tensor.scalars, shape: tensor.shape).write(to: path)
     }

@@ -95,11 +95,11 @@ struct RecipeArguments: ParsableArguments {
     }
 }
 
-/// Prints where the report is and the headline numbers.
+/// Prints the results table (×100) and where the report is.
 enum ReportSummary {
     static func print(_ result: PipelineResult) {
-        if let report = try? result.value(.report) {
-            Swift.print("report: \(report.folder)")
-        }
+        guard let report = try? result.value(.report) else { return }
+        Swift.print(report.table)
+        Swift.print("report: \(report.folder)/report.html (also report.md, metrics.json)")
     }
 }

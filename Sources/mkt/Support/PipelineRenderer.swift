@@ -8,6 +8,9 @@ final class PipelineRenderer: @unchecked Sendable {
     private let lock = NSLock()
     private var lastLine = Date.distantPast
     private var barShown = false
+    /// A "stage started" line not yet written: a stage that finishes without saying anything
+    /// else gets one line instead of two.
+    private var pendingStart: String?
 
     init(isTerminal: Bool = isatty(STDERR_FILENO) != 0) { self.isTerminal = isTerminal }
 
@@ -20,7 +23,7 @@ final class PipelineRenderer: @unchecked Sendable {
             line("pipeline \(name): \(stages.count) stages, run directory \(directory)")
         case let .stageStarted(stage, resuming):
             lastLine = .distantPast
-            line(tag(stage) + (resuming ? " resuming from its checkpoint" : ""))
+            if resuming { line(tag(stage) + ": resuming from its checkpoint") } else { pendingStart = tag(stage) }
         case let .stageSkipped(stage):
             line(tag(stage) + ": unchanged, skipped")
         case let .progress(stage, progress):
@@ -30,6 +33,7 @@ final class PipelineRenderer: @unchecked Sendable {
         case let .note(stage, text):
             line(tag(stage) + ": " + text)
         case let .stageFinished(stage, seconds):
+            pendingStart = nil
             line(tag(stage) + ": done in " + Self.duration(seconds))
         case .pipelineFinished:
             break
@@ -39,6 +43,7 @@ final class PipelineRenderer: @unchecked Sendable {
     private func tag(_ stage: StageReference) -> String { "[\(stage.index)/\(stage.count)] \(stage.name)" }
 
     private func render(_ stage: StageReference, _ p: StageProgress) {
+        flushStart()
         var text = "\(p.unit) \(p.done)/\(p.total)"
         if let epoch = p.epoch { text += " epoch \(epoch + 1)" }
         if let loss = p.loss { text += String(format: " loss %.4f", loss) }
@@ -55,7 +60,14 @@ final class PipelineRenderer: @unchecked Sendable {
         }
     }
 
+    private func flushStart() {
+        guard let start = pendingStart else { return }
+        pendingStart = nil
+        line(start)
+    }
+
     private func line(_ text: String) {
+        flushStart()
         if isTerminal && barShown {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             barShown = false
