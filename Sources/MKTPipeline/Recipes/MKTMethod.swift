@@ -13,8 +13,8 @@
 public struct MKTMethod: Stage {
     /// k of the student's local stream.
     public var topK: Int
-    /// The template of the stage-1 label embeddings (and of prompt tuning's initial context).
-    public var template: String
+    /// The prompts of the stage-1 label embeddings (MKT: the template `There is a {} in the scene`).
+    public var prompts: LabelPrompts
     /// Stage 1.
     public var distill: Distill
     /// Stage 2; `nil` to stop after stage 1.
@@ -25,10 +25,10 @@ public struct MKTMethod: Stage {
     public var method: String
 
     /// The method with the reference settings except those given.
-    public init(topK: Int = 16, template: String = "There is a {} in the scene", distill: Distill = Distill(),
+    public init(topK: Int = 16, prompts: LabelPrompts = .template("There is a {} in the scene"), distill: Distill = Distill(),
                 promptTuning: PromptTuning? = PromptTuning(), scoreStageOne: Bool = false, method: String = "MKT") {
         self.topK = topK
-        self.template = template
+        self.prompts = prompts
         self.distill = distill
         self.promptTuning = promptTuning
         self.scoreStageOne = scoreStageOne
@@ -37,7 +37,7 @@ public struct MKTMethod: Stage {
 
     public var body: [any Stage] {
         Student(topK: topK)
-        TemplateEmbeddings(template: template)
+        TemplateEmbeddings(prompts: prompts)
         distill
         if let promptTuning {
             if scoreStageOne { ScoreStudent(as: method + " stage 1") }

@@ -21,16 +21,19 @@ public struct PromptTuning: Stage {
     ///   - batchSize: images per step.
     ///   - learningRate: the base learning rate.
     ///   - mode: how the learned context is shared.
+    ///   - contextLength: the context vectors of ``MKTDistill/PromptContextMode/coop``.
     ///   - maxSteps: stop after this many steps.
-    ///   - seed: the shuffling seed.
+    ///   - seed: the seed of shuffling (and of a random coop initialisation).
     public init(template: String = "There is a {} in the scene", epochs: Int = 4, batchSize: Int = 64,
-                learningRate: Double = 1e-3, mode: PromptContextMode = .mkt, maxSteps: Int? = nil, seed: UInt64 = 42) {
+                learningRate: Double = 1e-3, mode: PromptContextMode = .mkt, contextLength: Int = 16,
+                maxSteps: Int? = nil, seed: UInt64 = 42) {
         var s = PromptTuningConfiguration()
         s.template = template
         s.epochs = epochs
         s.batchSize = batchSize
         s.learningRate = learningRate
         s.mode = mode
+        s.contextLength = contextLength
         s.maxSteps = maxSteps
         s.seed = seed
         settings = s
@@ -68,7 +71,7 @@ public struct PromptTuning: Stage {
         s.topK = student.scoring.topK
         s.globalOnly = student.scoring.globalOnly
         let learner = try PromptLearner(labels: data.seenLabels, template: s.template, tokenizer: teacher.tokenizer,
-                                        model: teacher.clip, mode: s.mode)
+                                        model: teacher.clip, mode: s.mode, contextLength: s.contextLength, seed: s.seed)
         let images = try data.train.training(size: student.model.configuration.vision.imageSize)
         let tuner = PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
                                 configuration: s)
@@ -79,7 +82,7 @@ public struct PromptTuning: Stage {
 
         // The learned context applies to any label: embed every label of the dataset with it.
         let all = try PromptLearner(labels: data.allLabels, template: s.template, tokenizer: teacher.tokenizer,
-                                    model: teacher.clip, mode: s.mode)
+                                    model: teacher.clip, mode: s.mode, contextLength: s.contextLength, seed: s.seed)
         try all.loadPrompt(from: output + "/prompt.safetensors")
         let embeddings = Tape.withoutRecording { all.labelEmbeddings(teacher.clip) }            // [S + U, D]
         let table = LabelEmbeddingTable(labels: data.allLabels, embeddings: embeddings,
