@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mkt", targets: ["mkt"]),
+        .library(name: "MKTRandom", targets: ["MKTRandom"]),
         .library(name: "MKTTensor", targets: ["MKTTensor"]),
         .library(name: "MKTNN", targets: ["MKTNN"]),
         .library(name: "MKTOptim", targets: ["MKTOptim"]),
@@ -41,19 +42,20 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], path: "Sources/CImageCodecs"),
 
         // Core.
-        .target(name: "MKTTensor", dependencies: ["CBLAS"]),
+        .target(name: "MKTRandom"),
+        .target(name: "MKTTensor", dependencies: ["CBLAS", "MKTRandom"]),
         .target(name: "MKTFormats"),
         .target(name: "MKTNN", dependencies: ["MKTTensor", "MKTFormats"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN"]),
 
         // Inputs.
-        .target(name: "MKTImage", dependencies: ["CImageCodecs"]),
+        .target(name: "MKTImage", dependencies: ["CImageCodecs", "MKTRandom"]),
         .target(name: "MKTTokenizer"),
 
         // Models and method.
         .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer", "MKTImage"]),
-        .target(name: "MKTMetrics"),
-        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats"]),
+        .target(name: "MKTMetrics", dependencies: ["MKTRandom"]),
+        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom"]),
         .target(name: "MKTStudent", dependencies: ["MKTCLIP"]),
         .target(name: "MKTDistill",
                 dependencies: ["MKTStudent", "MKTOptim", "MKTMetrics", "MKTData"]),

@@ -1,19 +1,11 @@
-/// A small seeded random source (SplitMix64) for reproducible synthetic data.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import MKTRandom
 
-    init(seed: UInt64) { state = seed }
+/// The seeded source of the synthetic data: the shared SplitMix64 generator.
+typealias SeededGenerator = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A uniform value in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    mutating func unit() -> Double { nextUnit() }
 
     /// True with probability `p`.
     mutating func chance(_ p: Double) -> Bool { unit() < p }

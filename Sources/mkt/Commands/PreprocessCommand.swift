@@ -48,42 +48,28 @@ struct PreprocessCommand: ParsableCommand {
         let preprocessor = Preprocessor(preset: preset, size: size,
                                         decoder: ImageDecoder(maxPixels: maxPixels))
         let n = paths.count
-        let perImage = preprocessor.valuesPerImage
         // Workers report from their own threads; LineProgress is not thread-safe, so serialise.
         let reporter = Mutex(LineProgress(label: "preprocess", total: n))
         let workers = threads ?? ProcessorCount.value
-        // Chunks of images are preprocessed in parallel and appended to a temporary file that
-        // becomes the output only when every image has been decoded (a bad image removes it).
-        let chunk = max(workers, min(n, 256))
+        // Chunks are appended to a temporary file that becomes the output only when every image
+        // has been decoded; a bad image removes it.
         let writer = try NpyStreamWriter(path: output, shape: [n, 3, size, size], dtype: .float32)
-        var buffer = [Float](repeating: 0, count: chunk * perImage)
-        var seconds = 0.0
-        var done = 0
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
-            for start in stride(from: 0, to: n, by: chunk) {
-                let part = Array(paths[start..<min(n, start + chunk)])
-                let clock = ContinuousClock()
-                let started = clock.now
-                let before = done
-                try buffer.withUnsafeMutableBufferPointer { floats in
-                    try preprocessor.preprocess(paths: part, into: floats, threads: workers, progress: { finished in
-                        reporter.withLock { $0.update(before + finished) }
-                    })
-                }
-                let elapsed = clock.now - started
-                seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                done += part.count
-                try buffer.withUnsafeBytes { raw in
-                    try writer.append(UnsafeRawBufferPointer(rebasing: raw[..<(part.count * perImage * MemoryLayout<Float>.size)]))
-                }
+            try preprocessor.preprocess(paths: paths, chunkSize: 256, threads: workers,
+                                        progress: { done in reporter.withLock { $0.update(done) } }) { _, floats in
+                try writer.append(UnsafeRawBufferPointer(floats))
             }
             try writer.finish()
         } catch {
             writer.cancel()
             throw error
         }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let rate = seconds > 0 ? Double(n) / seconds : 0
         print("preprocessed \(n) images (\(preset.rawValue), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]; "
-              + "decode+preprocess \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", rate)) images/s on \(workers) thread(s)")
+              + "decode+preprocess+write \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", rate)) images/s on \(workers) thread(s)")
     }
 }

@@ -1,7 +1,7 @@
 /// A small, fast, seedable random number generator (Steele, Lea and Flood's SplitMix64).
 ///
-/// Every random choice in MKTImage's augmentation goes through this generator, so a seed fixes
-/// the output on every platform and Swift version (the standard library's `random(in:using:)`
+/// Every random choice in MKT (initialisation, shuffling, augmentation, synthetic data, bootstrap)
+/// goes through this generator, so a seed fixes the output on every platform and Swift version (the standard library's `random(in:using:)`
 /// algorithms are not guaranteed to stay the same, so bounded integers, uniforms and Gaussians
 /// are computed here).
 ///
@@ -36,7 +36,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// The SplitMix64 output function.
-    static func mix(_ value: UInt64) -> UInt64 {
+    public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -59,6 +59,22 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         let u2 = nextUnit()
         let radius = (-2.0 * log(u1)).squareRoot()
         return mean + std * radius * cos(2.0 * Double.pi * u2)
+    }
+
+    /// A uniform `Double` in [0, 1) with 53 random bits (the same as ``nextUnit()``).
+    public mutating func nextDouble() -> Double { nextUnit() }
+
+    /// A uniform `Float` in [0, 1) with 24 random bits (`(x >> 40) · 2⁻²⁴`).
+    public mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// A standard normal deviate (Box–Muller, as ``gaussian(mean:std:)``).
+    public mutating func nextNormal() -> Double { gaussian(mean: 0, std: 1) }
+
+    /// A uniform integer in `0..<bound` (Lemire's multiply-high reduction, slightly biased for
+    /// huge bounds; use ``integer(in:)`` for an exact one).
+    public mutating func next(below bound: Int) -> Int {
+        precondition(bound > 0, "bound must be positive")
+        return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// A uniform integer in `range`, without modulo bias (Lemire's multiply-and-reject).
