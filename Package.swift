@@ -50,7 +50,7 @@ let package = Package(
 
         // Inputs.
         .target(name: "MKTImage", dependencies: ["CImageCodecs", "MKTRandom"]),
-        .target(name: "MKTTokenizer"),
+        .target(name: "MKTTokenizer", resources: [.copy("Resources/clip-bpe")]),
 
         // Models and method.
         .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer", "MKTImage"]),
