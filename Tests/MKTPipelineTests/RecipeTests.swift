@@ -24,6 +24,22 @@ import TestSupport
         #expect(error?.stage == "stage 1 \"Data (NUS-WIDE)\"")
     }
 
+    @Test func theDemoIsAPipelineOverTheSyntheticWorld() throws {
+        let plan = try Recipes.demo.pipeline(RecipeOptions()).plan()
+        #expect(plan.steps.map(\.reference.name) == [
+            "Data (synthetic world)", "Teacher pre-training", "Teacher LiT", "Teacher features", "Scores (CLIP zero-shot)",
+            "Student", "Label embeddings", "Distill", "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)", "Evaluate", "Report",
+        ])
+        let small = Recipes.demoSettings(RecipeOptions(epochs: 1, maxSteps: 3, images: 100))
+        #expect(small.distillation.epochs == 1 && small.distillation.maxSteps == 3)
+        #expect(small.contrastive.steps == 3 && small.pretraining.steps == 3)
+        #expect(small.trainImages == 100 && small.testImages == 50)
+        // Options change the hashes of exactly the stages they configure.
+        let other = try Recipes.demo.pipeline(RecipeOptions(epochs: 2)).plan()
+        let changed = zip(plan.steps, other.steps).filter { $0.hash != $1.hash }.map(\.0.reference.name)
+        #expect(changed == ["Distill", "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)", "Evaluate", "Report"])
+    }
+
     @Test func syntheticBenchmarkReportsTeacherZeroShotAndMKT() async throws {
         let dir = Fixtures.temporaryDirectory("pipeline-synthetic")
         let options = RecipeOptions(teacher: Fixtures.path("tiny-clip"), report: dir + "/report", epochs: 1,

@@ -51,7 +51,10 @@ enum TrainingRunFolder {
     /// exists); otherwise empties `path` for a fresh run.
     static func prepare(_ path: String, resuming: Bool) throws -> Bool {
         let fm = FileManager.default
-        let checkpointed = ["/checkpoint/state.json", "/checkpoint.old/state.json"].contains { fm.fileExists(atPath: path + $0) }
+        // MKT trainers keep their checkpoint in checkpoint/ (or checkpoint.old/ mid-swap); the
+        // contrastive tuner at the top of its folder.
+        let checkpointed = ["/checkpoint/state.json", "/checkpoint.old/state.json", "/state.json"]
+            .contains { fm.fileExists(atPath: path + $0) }
         if resuming && checkpointed { return true }
         if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
         return false
