@@ -67,7 +67,11 @@ func myBenchmark(data: ZeroShotDataset, teacher: String, quick: Bool, report: St
         let dir = Fixtures.temporaryDirectory("pipeline-example")
         let pipeline = myBenchmark(data: try TinyData.dataset(), teacher: Fixtures.path("tiny-clip"), quick: true,
                                    report: dir + "/report")
-        let result = try await pipeline.run(in: dir + "/run")
+        let finished = EventLog()
+        let result = try await pipeline.run(in: dir + "/run") { event in
+            if case .stageFinished = event { finished.callback(event) }
+        }
+        #expect(finished.all.count == 11)
         let table = try result.value(.report).table
         for method in ["Random", "CLIP zero-shot", "MKT"] { #expect(table.contains("| \(method) |")) }
         let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
