@@ -113,7 +113,7 @@ enum PipelineRunner {
             }
             return result
         } catch is CancellationError {
-            throw PipelineError(stage: nil, problem: "interrupted; run the same command again to continue from the last checkpoint")
+            throw PipelineError(stage: nil, problem: "interrupted; run the same command again: finished stages are skipped and a training stage continues from its last checkpoint")
         }
     }
 }
