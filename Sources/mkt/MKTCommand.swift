@@ -5,7 +5,7 @@ import ArgumentParser
 /// Every subcommand prints a short summary on stdout and progress on stderr, exits non-zero with
 /// a one-line message on bad input, and never leaves a half-written output file behind.
 @main
-struct MKTCommand: ParsableCommand {
+struct MKTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mkt",
         abstract: "Open-vocabulary multi-label image classification by multi-modal knowledge transfer.",
@@ -27,6 +27,9 @@ struct MKTCommand: ParsableCommand {
             SynthWorldCommand.self,
             ContrastiveTuneCommand.self,
             WorldDemoCommand.self,
+            BenchmarkCommand.self,
+            DemoCommand.self,
+            PipelinesCommand.self,
         ]
     )
 }
