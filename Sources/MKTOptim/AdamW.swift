@@ -40,8 +40,9 @@ public final class AdamW: Optimizer {
             let lr = learningRate * scale
             let t = (steps[key] ?? 0) + 1
             steps[key] = t
-            var mk = m[key] ?? [Float](repeating: 0, count: g.count)
-            var vk = v[key] ?? [Float](repeating: 0, count: g.count)
+            // Taken out of the dictionaries so that the updates below do not copy them.
+            var mk = m.removeValue(forKey: key) ?? [Float](repeating: 0, count: g.count)
+            var vk = v.removeValue(forKey: key) ?? [Float](repeating: 0, count: g.count)
             let bc1 = 1 - Foundation.pow(beta1, Double(t)), bc2 = 1 - Foundation.pow(beta2, Double(t))
             let stepSize = lr / bc1, bc2Root = bc2.squareRoot()
             let (b1, b2, eps) = (beta1, beta2, epsilon)

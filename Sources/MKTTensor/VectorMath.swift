@@ -11,7 +11,11 @@ public enum VectorMath {
     public static func exp(_ x: V) -> V {
         let hi = V(repeating: 88.72283), lo = V(repeating: -87.33654)
         var v = x.clamped(lowerBound: lo, upperBound: hi)
-        let n = (v * 1.442695040888963).rounded(.toNearestOrEven)
+        // Round to nearest by adding 1.5·2²³: the sum's low mantissa bits then hold n exactly
+        // (a generic `rounded()` / Int32 conversion would compile to per-lane calls).
+        let magic = V(repeating: 12_582_912)
+        let shifted = v * 1.442695040888963 + magic
+        let n = shifted - magic
         v = v - n * 0.693359375
         v = v + n * 2.12194440e-4
         var p = V(repeating: 1.9875691500e-4)
@@ -21,7 +25,7 @@ public enum VectorMath {
         p = p * v + 1.6666665459e-1
         p = p * v + 5.0000001201e-1
         p = p * (v * v) + v + 1
-        let bits = SIMD16<Int32>(n) &+ 127
+        let bits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127
         let scale = unsafeBitCast(bits &<< 23, to: V.self)
         var r = p * scale
         r.replace(with: V(repeating: 0), where: x .< lo)
