@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// MKT's benchmark suites (ordo-one/benchmark), in their own package so that the main build stays
+/// lean. Run them with `cd Benchmarks && swift package benchmark`; see README.md.
+let package = Package(
+    name: "MKTBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "MKT", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        suite("TensorOps", ["MKTTensor"]),
+        suite("Autodiff", ["MKTTensor", "MKTNN", "MKTOptim"]),
+        suite("CLIPForward", ["MKTTensor", "MKTNN", "MKTCLIP", "MKTTokenizer"]),
+        suite("ImageDecode", ["MKTImage"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+/// One suite: an executable at `Benchmarks/<name>/<name>.swift` run by the benchmark plugin.
+func suite(_ name: String, _ modules: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: modules.map { .product(name: $0, package: "MKT") }
+            + [.product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
