@@ -3,7 +3,7 @@ import Foundation
 import MKTTensor
 
 // Tensor kernels: matmul through the Tensor API against raw `cblas_sgemm` (GFLOP/s), and the
-// memory-bound kernels (GB/s: bytes read + written per second).
+// memory-bound kernels (MB/s: bytes read + written per second).
 //
 // Shapes: matmul N×N · N×N; elementwise add/mul over 4 Mi floats; softmax and layer norm over
 // [1576, 768] (8 ViT-B/16 images × 197 tokens × width 768); fused linear [1576, 768] → 3072 with
@@ -44,15 +44,15 @@ let benchmarks: @Sendable () -> Void = {
         var rng = SeededRandom(seed: 2)
         return (Tensor.normal([count], using: &rng), Tensor.normal([count], using: &rng))
     }
-    Benchmark("elementwise.add.4M", configuration: .init(metrics: [.wallClock, .mallocCountTotal, gbps])) { benchmark in
+    Benchmark("elementwise.add.4M", configuration: .init(metrics: [.wallClock, .mallocCountTotal, mbps])) { benchmark in
         let (a, b) = vectors.value
         let seconds = timed(benchmark) { blackHole(a + b) }
-        benchmark.measurement(gbps, Int(Double(3 * 4 * count) / seconds / 1e9))
+        benchmark.measurement(mbps, Int(Double(3 * 4 * count) / seconds / 1e6))
     }
-    Benchmark("elementwise.mul.4M", configuration: .init(metrics: [.wallClock, .mallocCountTotal, gbps])) { benchmark in
+    Benchmark("elementwise.mul.4M", configuration: .init(metrics: [.wallClock, .mallocCountTotal, mbps])) { benchmark in
         let (a, b) = vectors.value
         let seconds = timed(benchmark) { blackHole(a * b) }
-        benchmark.measurement(gbps, Int(Double(3 * 4 * count) / seconds / 1e9))
+        benchmark.measurement(mbps, Int(Double(3 * 4 * count) / seconds / 1e6))
     }
 
     let rows = 8 * 197, width = 768, hidden = 3072
@@ -61,15 +61,15 @@ let benchmarks: @Sendable () -> Void = {
         return (Tensor.normal([rows, width], using: &rng), Tensor.ones([width]), Tensor.zeros([width]),
                 Tensor.normal([hidden, width], std: 0.02, using: &rng), Tensor.zeros([hidden]))
     }
-    Benchmark("softmax.1576x768", configuration: .init(metrics: [.wallClock, .mallocCountTotal, gbps])) { benchmark in
+    Benchmark("softmax.1576x768", configuration: .init(metrics: [.wallClock, .mallocCountTotal, mbps])) { benchmark in
         let x = activations.value.x
         let seconds = timed(benchmark) { blackHole(x.softmax()) }
-        benchmark.measurement(gbps, Int(Double(2 * 4 * rows * width) / seconds / 1e9))
+        benchmark.measurement(mbps, Int(Double(2 * 4 * rows * width) / seconds / 1e6))
     }
-    Benchmark("layerNorm.1576x768", configuration: .init(metrics: [.wallClock, .mallocCountTotal, gbps])) { benchmark in
+    Benchmark("layerNorm.1576x768", configuration: .init(metrics: [.wallClock, .mallocCountTotal, mbps])) { benchmark in
         let v = activations.value
         let seconds = timed(benchmark) { blackHole(v.x.layerNorm(weight: v.gamma, bias: v.beta, epsilon: 1e-5)) }
-        benchmark.measurement(gbps, Int(Double(2 * 4 * rows * width) / seconds / 1e9))
+        benchmark.measurement(mbps, Int(Double(2 * 4 * rows * width) / seconds / 1e6))
     }
     Benchmark("linear.quickGELU.1576x768x3072", configuration: .init(metrics: [.wallClock, .mallocCountTotal, gflops])) { benchmark in
         let v = activations.value
@@ -80,8 +80,8 @@ let benchmarks: @Sendable () -> Void = {
 
 /// GFLOP/s of one sample (larger is better).
 let gflops = BenchmarkMetric.custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false)
-/// GB/s (bytes read + written) of one sample (larger is better).
-let gbps = BenchmarkMetric.custom("GB/s", polarity: .prefersLarger, useScalingFactor: false)
+/// MB/s (bytes read + written) of one sample (larger is better).
+let mbps = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
 
 /// Runs `body` once per scaled iteration inside the measured region; seconds per iteration.
 func timed(_ benchmark: Benchmark, _ body: () -> Void) -> Double {
