@@ -1,8 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// MKT's benchmark suites (ordo-one/benchmark), in their own package so that the main build stays
-/// lean. Run them with `cd Benchmarks && swift package benchmark`; see README.md.
+/// MKT's benchmarks, in their own package so that the main build stays lean (see README.md).
+///
+/// - Suites (ordo-one/benchmark): `cd Benchmarks && swift package benchmark`.
+/// - `ImagePreprocessing`, a plain timing executable that Compare/preprocess_compare.py runs:
+///   `swift run -c release --package-path Benchmarks ImagePreprocessing LIST.txt`.
 let package = Package(
     name: "MKTBenchmarks",
     platforms: [.macOS(.v14)],
@@ -15,6 +18,10 @@ let package = Package(
         suite("Autodiff", ["MKTTensor", "MKTNN", "MKTOptim"]),
         suite("CLIPForward", ["MKTTensor", "MKTNN", "MKTCLIP", "MKTTokenizer"]),
         suite("ImageDecode", ["MKTImage"]),
+        .executableTarget(
+            name: "ImagePreprocessing",
+            dependencies: [.product(name: "MKTImage", package: "MKT")],
+            path: "ImagePreprocessing"),
     ],
     swiftLanguageModes: [.v6]
 )

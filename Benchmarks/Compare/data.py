@@ -3,7 +3,7 @@
 - labels-1006.txt / labels-925.txt: label names shaped like NUS-WIDE's tags: words of the CLIP
   vocabulary (letters only, 3-12 characters), every fifth label two words, so that prompts
   differ in length (10-13 tokens with "There is a {} in the scene").
-- images/: 500x375 "photo-like" JPEGs, quality 90 (gradients, blurred discs, pixel noise).
+- images/: 500x375 "photo-like" JPEGs, quality 90, made by preprocess_compare.make_images.
 - scores.npy [107859, 1006] float32 and labels.npy int8 (+1/-1, about 2% positives, every
   label with a positive), the NUS-WIDE test set's shape.
 """
@@ -27,30 +27,6 @@ def label_names(count, seed=0):
     for i in range(count):
         names.append(f"{chosen[i]} {chosen[count + i]}" if i % 5 == 4 else chosen[i])
     return names
-
-
-def make_images(folder, count, seed=0):
-    from PIL import Image, ImageDraw, ImageFilter
-    os.makedirs(folder, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    h, w = 375, 500
-    y, x = np.mgrid[0:h, 0:w]
-    names = []
-    for i in range(count):
-        base = np.stack([x * 255 / w, y * 255 / h, (x + y) * 127 / (w + h) + rng.integers(0, 100)], -1)
-        im = Image.fromarray(base.clip(0, 255).astype(np.uint8))
-        draw = ImageDraw.Draw(im)
-        for _ in range(12):
-            cx, cy, r = rng.integers(0, w), rng.integers(0, h), rng.integers(10, 80)
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=tuple(int(v) for v in rng.integers(0, 256, 3)))
-        im = im.filter(ImageFilter.GaussianBlur(3))
-        noisy = np.asarray(im).astype(np.int16) + rng.integers(-12, 13, (h, w, 3))
-        name = f"img{i:03d}.jpg"
-        Image.fromarray(noisy.clip(0, 255).astype(np.uint8)).save(os.path.join(folder, name), quality=90)
-        names.append(name)
-    with open(os.path.join(folder, "list.txt"), "w") as f:
-        f.write("\n".join(names) + "\n")
-    return os.path.join(folder, "list.txt")
 
 
 def make_evaluation(folder, n=107859, l=1006, seed=0):
@@ -77,7 +53,9 @@ def prepare(folder, cases, image_count=64, log=print):
         path = os.path.join(folder, "images", "list.txt")
         if not os.path.exists(path):
             log(f"making {image_count} JPEGs")
-            make_images(os.path.dirname(path), image_count)
+            from preprocess_compare import make_images   # the image side's generator
+            os.makedirs(os.path.dirname(path))
+            make_images(os.path.dirname(path), image_count, "jpeg")
         d["images"] = path
     if "evaluate" in cases:
         sp, yp = os.path.join(folder, "scores.npy"), os.path.join(folder, "labels.npy")

@@ -24,7 +24,8 @@ Cases (shapes as in `mkt profile`):
               the --labels prompts with 8 learnable context rows (token-embedding rows of the
               non-label prompt tokens), two-stream scores, ranking loss, backward, AdamW on the
               context
-  preprocess  Pillow + numpy decode + CLIP preprocessing of the --images list (one thread)
+  preprocess  Pillow + numpy decode + CLIP preprocessing of the --images list (one thread), with
+              preprocess_compare.py's pipeline
   evaluate    np.load + sklearn average_precision_score per label + F1@3/@5 + JSON
 """
 import argparse
@@ -258,25 +259,8 @@ def layer_forward(layer, x, mask):
     return x + layer.mlp(layer.layer_norm2(x))
 
 
-MEAN = np.array([0.48145466, 0.4578275, 0.40821073], np.float32)
-STD = np.array([0.26862954, 0.26130258, 0.27577711], np.float32)
-
-
-def pillow_clip(path, size=224):
-    """Pillow + numpy: RGB, shorter side to 224 (bicubic), centre crop, /255, mean/std, CHW."""
-    from PIL import Image
-    im = Image.open(path).convert("RGB")
-    w, h = im.size
-    nw, nh = (size, int(size * h / w)) if w <= h else (int(size * w / h), size)
-    if (nw, nh) != (w, h):
-        im = im.resize((nw, nh), Image.BICUBIC)
-    top, left = int(round((nh - size) / 2.0)), int(round((nw - size) / 2.0))
-    im = im.crop((left, top, left + size, top + size))
-    x = (np.asarray(im, np.float32) / 255.0 - MEAN) / STD
-    return x.transpose(2, 0, 1)
-
-
 def preprocess(a):
+    from preprocess_compare import pillow_preprocess   # the image side's Pillow + numpy pipeline
     folder = os.path.dirname(os.path.abspath(a.images))
     with open(a.images) as f:
         paths = [p if p.startswith("/") else os.path.join(folder, p) for p in (line.strip() for line in f) if p]
@@ -284,7 +268,7 @@ def preprocess(a):
 
     def run():
         for i, p in enumerate(paths):
-            out[i] = pillow_clip(p)
+            out[i] = pillow_preprocess(p)
     return run
 
 

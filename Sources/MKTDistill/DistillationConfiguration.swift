@@ -20,6 +20,9 @@ public struct DistillationConfiguration: Codable, Sendable, Equatable {
     /// Drop the last incomplete batch (as the reference's `drop_last`) when there is a full one.
     public var dropLast: Bool = true
     public var seed: UInt64 = 42
+    /// Memory for caching each image's frozen-prefix activations when there is no
+    /// augmentation (0 disables the cache).
+    public var cacheBudgetBytes: Int = 4 << 30
 
     /// The reference settings.
     public init() {}

@@ -27,6 +27,9 @@ public final class DistillationTrainer {
     let optimizer: AdamW
     /// Optimizer steps taken so far.
     public private(set) var step = 0
+    /// Per image: the frozen prefix's output [1, T, C] (only without augmentation, within the
+    /// memory budget).
+    private var cache: [Int: Tensor] = [:]
 
     /// A trainer. `student` and `teacher` must start from the same weights.
     public init(student: TwoStreamStudent, teacher: TwoStreamStudent, labelEmbeddings: Tensor,
@@ -78,13 +81,9 @@ public final class DistillationTrainer {
     public func trainStep(_ indices: [Int], epoch: Int, iteration: Int) throws -> StepLog? {
         let kept = indices.filter { data.hasPositive($0) }
         guard !kept.isEmpty else { return nil }
-        let pixels = try data.pixels(kept, epoch: epoch)
         let first = student.blockCount - configuration.trainableBlocks
-        let shared = student.prefix(pixels, blocks: first)                                       // [B, T, C]
         let weight = Float(configuration.distillWeight)
-        let teacherGlobal: Tensor? = weight == 0 ? nil : Tape.withoutRecording {
-            teacher.features(hiddenStates: teacher.suffix(shared, from: first)).global         // [B, D]
-        }
+        let (shared, teacherGlobal) = try frozenInputs(kept, epoch: epoch, firstTrainable: first, teacher: weight != 0)
         let lr = schedule.learningRate(at: Double(epoch) + Double(iteration) / Double(iterationsPerEpoch))
         optimizer.learningRate = lr
         let labels = data.labels(of: kept)
@@ -103,6 +102,40 @@ public final class DistillationTrainer {
                        loss: Double(loss.item), images: kept.count)
     }
 
+    /// Whether the frozen prefix's activations are cached per image.
+    public var isCaching: Bool {
+        guard !data.isAugmented, configuration.cacheBudgetBytes > 0 else { return false }
+        let v = student.configuration.vision
+        return data.count * v.tokens * v.hiddenSize * 4 <= configuration.cacheBudgetBytes
+    }
+
+    /// The frozen prefix's output [B, T, C] of `indices` (shared by student and teacher, which
+    /// hold the same frozen weights) and the teacher's embeddings [B, D] computed from exactly
+    /// those rows, so that at the first step student and teacher agree bit for bit.
+    ///
+    /// With the cache, the prefix is computed once per image, in fixed chunks of consecutive
+    /// images (chunk `i / batchSize`), so its values do not depend on the order of training or
+    /// on where a run was resumed.
+    func frozenInputs(_ indices: [Int], epoch: Int, firstTrainable first: Int, teacher withTeacher: Bool) throws -> (Tensor, Tensor?) {
+        let prefix: Tensor
+        if isCaching {
+            let b = configuration.batchSize
+            for chunk in Set(indices.filter { cache[$0] == nil }.map { $0 / b }).sorted() {
+                let members = Array((chunk * b)..<min((chunk + 1) * b, data.count))
+                let h = student.prefix(try data.pixels(members, epoch: epoch), blocks: first)
+                for (row, i) in members.enumerated() { cache[i] = h.slice(axis: 0, row..<(row + 1)) }
+            }
+            prefix = Tensor.concatenate(indices.map { cache[$0]! }, axis: 0)
+        } else {
+            prefix = student.prefix(try data.pixels(indices, epoch: epoch), blocks: first)
+        }
+        guard withTeacher else { return (prefix, nil) }
+        let teacherGlobal = Tape.withoutRecording {
+            teacher.features(hiddenStates: teacher.suffix(prefix, from: first)).global
+        }
+        return (prefix, teacherGlobal)
+    }
+
     /// Trains, writing `model.safetensors`, `config.json`, `training-log.jsonl` and a resumable
     /// checkpoint (`optimizer.safetensors`, `state.json`) into `output`.
     ///
@@ -116,8 +149,8 @@ public final class DistillationTrainer {
         let run = try RunFolder(path: output, resume: resume, configuration: configuration)
         var start = (epoch: 0, iteration: 0)
         if resume, let state = run.state {
-            try student.load(from: .init(path: run.modelPath), ignoring: { _ in false })
-            try optimizer.load(from: run.optimizerPath)
+            try student.load(from: .init(path: run.checkpointPath + "/model.safetensors"))
+            try optimizer.load(from: run.checkpointPath + "/optimizer.safetensors")
             step = state.step
             start = (state.epoch, state.iteration)
         }
@@ -146,8 +179,10 @@ public final class DistillationTrainer {
     }
 
     private func save(_ run: RunFolder, epoch: Int, iteration: Int) throws {
+        try run.saveCheckpoint(RunState(step: step, epoch: epoch, iteration: iteration)) { folder in
+            try student.save(to: folder + "/model.safetensors")
+            try optimizer.save(to: folder + "/optimizer.safetensors")
+        }
         try student.save(directory: run.path)
-        try optimizer.save(to: run.optimizerPath)
-        try run.writeState(RunState(step: step, epoch: epoch, iteration: iteration))
     }
 }

@@ -21,68 +21,100 @@ public enum PromptContextMode: String, Codable, Sendable, CaseIterable {
 ///
 /// Shapes: L labels, T = the longest prompt, C text width, D projection.
 public final class PromptLearner: Module {
-    /// [R, C]: R distinct context tokens (``PromptContextMode/mkt``) or context positions (coop).
+    /// [R, C]: R distinct context tokens (``PromptContextMode/mkt``) or context vectors (coop).
     @Parameter public var context: Tensor
-    /// The context token ids in prompt order (SOT, prefix, suffix, EOT).
+    /// The context token ids in prompt order (mkt: SOT, prefix, suffix, EOT; coop: the
+    /// initialising words, or −1 for random initialisation).
     public let contextTokenIDs: [Int32]
     /// For each context position (prompt order), its row in ``context``.
     public let contextRows: [Int]
     public let mode: PromptContextMode
     public let template: String
-    private let labelIndices: [Int]        // [L · T] rows of the combined table
+    private let labelIndices: [Int]        // [L · T] rows of [context; frozen rows; zero row]
     private let endPositions: [Int]
-    private let frozenRows: Tensor         // [M + 1, C]: label-token rows, then a zero pad row
+    private let frozenRows: Tensor         // [M + 1, C]: frozen token rows, then a zero pad row
     private let length: Int
 
     /// Prompts for `labels` from `template` (with `{}`), initialised from `model`'s token table.
+    ///
+    /// - Parameters:
+    ///   - mode: ``PromptContextMode/mkt`` learns the template's own tokens (SOT and EOT
+    ///     included); ``PromptContextMode/coop`` learns `contextLength` vectors placed before the
+    ///     label (`SOT, ctx…, label…, ".", EOT`, as CoOp), initialised from the template's words
+    ///     when there are exactly `contextLength` of them before `{}`, else randomly
+    ///     (N(0, 0.02²), seeded).
     /// - Throws: ``TokenizerError`` if a label's tokens cannot be located in the prompt.
     public init(labels: [String], template: String, tokenizer: CLIPTokenizer, model: CLIPModel,
-                mode: PromptContextMode = .mkt) throws {
+                mode: PromptContextMode = .mkt, contextLength: Int = 16, seed: UInt64 = 42) throws {
         precondition(!labels.isEmpty, "no labels")
         let table = model.textModel.embeddings.tokenEmbedding.weight                         // [V, C]
-        let prompts = try labels.map { try tokenizer.promptTokens(template: template, label: $0) }
-        let first = prompts[0]
-        let order = Array(first.ids[..<first.labelRange.lowerBound]) + Array(first.ids[first.labelRange.upperBound...])
-        var rows: [Int] = []
-        var distinct: [Int32] = []
-        for (position, id) in order.enumerated() {
-            switch mode {
-            case .mkt:
+        let width = table.shape[1]
+        enum Slot { case learned(Int), frozen(Int) }
+        var prompts: [[Slot]] = []
+        var initialRows: Tensor
+        switch mode {
+        case .mkt:
+            let tokens = try labels.map { try tokenizer.promptTokens(template: template, label: $0) }
+            let first = tokens[0]
+            let order = Array(first.ids[..<first.labelRange.lowerBound]) + Array(first.ids[first.labelRange.upperBound...])
+            var distinct: [Int32] = []
+            var rows: [Int] = []
+            for id in order {
                 if let r = distinct.firstIndex(of: id) { rows.append(r) } else { distinct.append(id); rows.append(distinct.count - 1) }
-            case .coop:
-                distinct.append(id)
-                rows.append(position)
+            }
+            for p in tokens {
+                var k = 0
+                prompts.append(p.ids.enumerated().map { j, id in
+                    if p.labelRange.contains(j) { return .frozen(Int(id)) }
+                    defer { k += 1 }
+                    return .learned(rows[k])
+                })
+            }
+            initialRows = table.gatherRows(distinct.map(Int.init))
+            contextTokenIDs = order
+            contextRows = rows
+        case .coop:
+            precondition(contextLength >= 1, "coop needs at least one context vector")
+            let words = template.range(of: "{}").map { tokenizer.encode(String(template[..<$0.lowerBound])) } ?? []
+            if words.count == contextLength {
+                initialRows = table.gatherRows(words.map(Int.init))
+                contextTokenIDs = words
+            } else {
+                var rng = SeededRandom(seed: seed)
+                initialRows = Tensor.normal([contextLength, width], std: 0.02, using: &rng)
+                contextTokenIDs = Array(repeating: -1, count: contextLength)
+            }
+            contextRows = Array(0..<contextLength)
+            let period = tokenizer.encode(".").map(Int.init)
+            for label in labels {
+                let ids = tokenizer.encode(label).map(Int.init)
+                prompts.append([.frozen(Int(tokenizer.startToken))] + (0..<contextLength).map { .learned($0) }
+                               + (ids + period).map { .frozen($0) } + [.frozen(Int(tokenizer.endToken))])
             }
         }
-        let contextCount = distinct.count
-        let t = prompts.map(\.ids.count).max()!
+        let rowCount = initialRows.shape[0]
+        let t = prompts.map(\.count).max()!
         precondition(t <= model.textModel.configuration.maxPositionEmbeddings, "a prompt has \(t) tokens, more than the context length")
-        var labelTokenIDs: [Int] = []
+        var frozenIDs: [Int] = []
+        var frozenRow: [Int: Int] = [:]
         var indices: [Int] = []
-        var ends: [Int] = []
         for p in prompts {
-            var k = 0
-            for (j, id) in p.ids.enumerated() {
-                if p.labelRange.contains(j) {
-                    indices.append(contextCount + labelTokenIDs.count)
-                    labelTokenIDs.append(Int(id))
-                } else {
-                    indices.append(rows[k])
-                    k += 1
+            for slot in p {
+                switch slot {
+                case let .learned(r): indices.append(r)
+                case let .frozen(id):
+                    if frozenRow[id] == nil { frozenRow[id] = frozenIDs.count; frozenIDs.append(id) }
+                    indices.append(rowCount + frozenRow[id]!)
                 }
             }
-            indices.append(contentsOf: Array(repeating: -1, count: t - p.ids.count))      // padding
-            ends.append(p.endPosition)
+            indices.append(contentsOf: Array(repeating: rowCount + frozenIDs.count, count: t - p.count))  // padding
         }
-        let width = table.shape[1]
-        let pad = contextCount + labelTokenIDs.count
-        labelIndices = indices.map { $0 < 0 ? pad : $0 }
-        frozenRows = Tensor.concatenate([table.gatherRows(labelTokenIDs).reshaped([labelTokenIDs.count, width]),
+        // The zero row for padding is appended after the frozen rows (index rowCount + frozenIDs.count).
+        labelIndices = indices
+        frozenRows = Tensor.concatenate([table.gatherRows(frozenIDs).reshaped([frozenIDs.count, width]),
                                          Tensor.zeros([1, width])], axis: 0).detached()
-        context = table.gatherRows(distinct.map(Int.init)).detached()
-        contextTokenIDs = order
-        contextRows = rows
-        endPositions = ends
+        context = initialRows.detached()
+        endPositions = prompts.map { $0.count - 1 }
         length = t
         self.mode = mode
         self.template = template

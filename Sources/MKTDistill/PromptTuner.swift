@@ -22,6 +22,8 @@ public struct PromptTuningConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64 = 42
     public var template: String = "There is a {} in the scene"
     public var mode: PromptContextMode = .mkt
+    /// Context vectors in ``PromptContextMode/coop`` mode.
+    public var contextLength: Int = 16
 
     /// The reference settings.
     public init() {}
@@ -121,9 +123,9 @@ public final class PromptTuner {
         let run = try RunFolder(path: output, resume: resume, configuration: configuration)
         var start = (epoch: 0, iteration: 0)
         if resume, let state = run.state {
-            let file = try SafetensorsFile(path: output + "/prompt-state.safetensors")
+            let file = try SafetensorsFile(path: run.checkpointPath + "/context.safetensors")
             learner.context = Tensor(shape: learner.context.shape, scalars: try file.floats("context"))
-            try optimizer.load(from: run.optimizerPath)
+            try optimizer.load(from: run.checkpointPath + "/optimizer.safetensors")
             step = state.step
             start = (state.epoch, state.iteration)
         }
@@ -152,12 +154,13 @@ public final class PromptTuner {
     }
 
     private func save(_ run: RunFolder, epoch: Int, iteration: Int) throws {
+        try run.saveCheckpoint(RunState(step: step, epoch: epoch, iteration: iteration)) { folder in
+            var state = SafetensorsWriter()
+            state.add("context", floats: learner.context.scalars, shape: learner.context.shape)
+            try state.write(to: folder + "/context.safetensors")
+            try optimizer.save(to: folder + "/optimizer.safetensors")
+        }
         try learner.savePrompt(to: run.path + "/prompt.safetensors")
-        var state = SafetensorsWriter()
-        state.add("context", floats: learner.context.scalars, shape: learner.context.shape)
-        try state.write(to: run.path + "/prompt-state.safetensors")
-        try optimizer.save(to: run.optimizerPath)
-        try run.writeState(RunState(step: step, epoch: epoch, iteration: iteration))
     }
 }
 
@@ -169,7 +172,7 @@ extension PromptLearner {
         let byPosition = contextByPosition
         writer.add("context", floats: byPosition.scalars, shape: byPosition.shape)
         writer.add("context_token_ids", int32s: contextTokenIDs, shape: [contextTokenIDs.count])
-        writer.metadata = ["template": template, "mode": mode.rawValue]
+        writer.metadata = ["template": template, "mode": mode.rawValue, "context_length": "\(contextRows.count)"]
         try writer.write(to: path)
     }
 

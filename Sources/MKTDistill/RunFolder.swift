@@ -8,16 +8,16 @@ public struct RunState: Codable, Sendable, Equatable {
     public var iteration: Int
 }
 
-/// A training run's output folder: model, optimizer state, run state and the JSON-lines log.
+/// A training run's output folder: the product (e.g. `model.safetensors`), the JSON-lines log,
+/// and a resumable checkpoint in `checkpoint/` (model, optimizer state, `state.json`).
 ///
-/// A folder that already holds a run is only reused with `resume`; nothing is overwritten
-/// silently.
+/// A checkpoint is written into `checkpoint.new/` and then swapped in by renames, so an
+/// interruption at any moment leaves the previous checkpoint intact. A folder that already
+/// holds a run is only reused with `resume`; nothing is overwritten silently.
 struct RunFolder {
     let path: String
     let state: RunState?
-    var modelPath: String { path + "/model.safetensors" }
-    var optimizerPath: String { path + "/optimizer.safetensors" }
-    var statePath: String { path + "/state.json" }
+    var checkpointPath: String { path + "/checkpoint" }
     var logPath: String { path + "/training-log.jsonl" }
     var configurationPath: String { path + "/training.json" }
 
@@ -26,9 +26,13 @@ struct RunFolder {
         let fm = FileManager.default
         let existing = (try? fm.contentsOfDirectory(atPath: path)) ?? []
         if resume {
-            guard let data = fm.contents(atPath: path + "/state.json"),
+            // A crash between the two renames of a checkpoint swap leaves only checkpoint.old.
+            if !fm.fileExists(atPath: path + "/checkpoint"), fm.fileExists(atPath: path + "/checkpoint.old") {
+                try fm.moveItem(atPath: path + "/checkpoint.old", toPath: path + "/checkpoint")
+            }
+            guard let data = fm.contents(atPath: path + "/checkpoint/state.json"),
                   let state = try? JSONDecoder().decode(RunState.self, from: data) else {
-                throw TrainingInputError(path: path, problem: "no run to resume (state.json missing or unreadable)")
+                throw TrainingInputError(path: path, problem: "no run to resume (checkpoint/state.json missing or unreadable)")
             }
             self.state = state
             // Keep only the log lines of the steps the checkpoint includes.
@@ -65,7 +69,18 @@ struct RunFolder {
         try handle.write(contentsOf: line)
     }
 
-    func writeState(_ state: RunState) throws {
-        try AtomicFile.write(try JSONEncoder().encode(state), to: statePath)
+    /// Writes a checkpoint: `write` fills a fresh folder, `state.json` goes in last, then the
+    /// folder replaces the previous checkpoint.
+    func saveCheckpoint(_ state: RunState, _ write: (String) throws -> Void) throws {
+        let fm = FileManager.default
+        let fresh = path + "/checkpoint.new", old = path + "/checkpoint.old"
+        try? fm.removeItem(atPath: fresh)
+        try fm.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+        try write(fresh)
+        try AtomicFile.write(try JSONEncoder().encode(state), to: fresh + "/state.json")
+        try? fm.removeItem(atPath: old)
+        if fm.fileExists(atPath: checkpointPath) { try fm.moveItem(atPath: checkpointPath, toPath: old) }
+        try fm.moveItem(atPath: fresh, toPath: checkpointPath)
+        try? fm.removeItem(atPath: old)
     }
 }

@@ -11,6 +11,16 @@ enum FileBytes {
     /// - Throws: ``ImageError`` of kind `.missing` (no such file), `.unreadable` (a directory,
     ///   no permission, an I/O error) or `.empty` (zero bytes).
     static func read(_ path: String) throws -> [UInt8] {
+        var buffer: [UInt8] = []
+        let count = try read(path, into: &buffer)
+        return count == buffer.count ? buffer : Array(buffer[..<count])
+    }
+
+    /// Reads the file at `path` into the start of `buffer` (grown when too small) and returns
+    /// the number of bytes read, so that one buffer can be reused for many files.
+    ///
+    /// - Throws: As ``read(_:)``.
+    static func read(_ path: String, into buffer: inout [UInt8]) throws -> Int {
         let fd = open(path, O_RDONLY)
         if fd < 0 {
             let code = errno
@@ -32,11 +42,14 @@ enum FileBytes {
         if size == 0 {
             throw ImageError(path: path, kind: .empty, problem: "the file is empty (0 bytes)")
         }
+        if buffer.count < size {
+            buffer = [UInt8](repeating: 0, count: size)
+        }
         var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var done = 0
+        var done = 0
+        buffer.withUnsafeMutableBytes { raw in
             while done < size {
-                let n = systemRead(fd, buffer.baseAddress! + done, size - done)
+                let n = systemRead(fd, raw.baseAddress! + done, size - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
@@ -45,16 +58,15 @@ enum FileBytes {
                 if n == 0 { break }  // the file shrank while we read it
                 done += n
             }
-            count = done
         }
         if failure != 0 {
             throw ImageError(path: path, kind: .unreadable,
                              problem: "read error (\(String(cString: strerror(failure))))")
         }
-        if bytes.isEmpty {
+        if done == 0 {
             throw ImageError(path: path, kind: .empty, problem: "the file is empty (0 bytes)")
         }
-        return bytes
+        return done
     }
 }
 

@@ -70,6 +70,34 @@ public struct ImageDecoder: Sendable {
         return RGBImage(width: header.width, height: header.height, pixels: pixels)
     }
 
+    /// Decodes `bytes` into the start of `pixels` (grown when too small), for reuse of one
+    /// buffer across many images.
+    ///
+    /// - Returns: The image size; `pixels[0 ..< width * height * 3]` holds [H, W, 3].
+    /// - Throws: ``ImageError`` naming `path`.
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>, path: String, into pixels: inout [UInt8]) throws
+        -> (width: Int, height: Int) {
+        var info = mkt_image_info()
+        var status = mkt_decode_rgb8(bytes.baseAddress, bytes.count, UInt64(maxPixels), &info, nil, 0)
+        if status == 0 && (info.width < 1 || info.height < 1) {
+            throw ImageError(path: path, kind: .corrupt,
+                             problem: "image header gives an empty size \(info.width)x\(info.height)")
+        }
+        if status == 0 {
+            let count = Int(info.width) * Int(info.height) * 3
+            if pixels.count < count {
+                pixels = [UInt8](repeating: 0, count: count)
+            }
+            status = pixels.withUnsafeMutableBufferPointer { output in
+                mkt_decode_rgb8(bytes.baseAddress, bytes.count, UInt64(maxPixels), &info, output.baseAddress, count)
+            }
+        }
+        if status != 0 {
+            throw Self.error(status: status, info: &info, path: path)
+        }
+        return (Int(info.width), Int(info.height))
+    }
+
     /// Reads the header of the file at `path` without decoding pixels, and checks the pixel
     /// limit.
     ///

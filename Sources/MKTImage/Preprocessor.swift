@@ -30,8 +30,8 @@ public struct Preprocessor: Sendable {
     public let size: Int
     /// The decoder (and its pixel limit).
     public var decoder: ImageDecoder
-    /// [3, 256] lookup table: channel c, value v -> (Float(v) / 255 - mean[c]) / std[c].
-    private let table: [Float]
+    /// The float conversion and normalisation (step 4).
+    public let normalization: Normalization
 
     /// Creates a preprocessor.
     ///
@@ -44,19 +44,44 @@ public struct Preprocessor: Sendable {
         self.preset = preset
         self.size = size
         self.decoder = decoder
-        var table = [Float](repeating: 0, count: 3 * 256)
-        let mean = preset.mean, std = preset.std
-        for c in 0..<3 {
-            for v in 0..<256 {
-                let x: Float = Float(v) / Float(255)
-                table[c * 256 + v] = (x - mean[c]) / std[c]
-            }
-        }
-        self.table = table
+        self.normalization = Normalization(preset: preset)
     }
 
     /// Floats per image: 3 x S x S.
     public var valuesPerImage: Int { 3 * size * size }
+
+    /// Reusable buffers of one worker: file bytes, decoded pixels, the resampler's intermediate
+    /// image and the crop, so that a batch does not allocate per image.
+    struct Scratch {
+        var file: [UInt8] = []
+        var pixels: [UInt8] = []
+        var middle: [UInt8] = []
+        var crop: [UInt8] = []
+    }
+
+    /// Steps 1-4 for the file at `path` into `output` ([3, S, S]), using `scratch`.
+    func preprocess(path: String, scratch: inout Scratch, into output: UnsafeMutableBufferPointer<Float>) throws {
+        let count = try FileBytes.read(path, into: &scratch.file)
+        let size = try scratch.file.withUnsafeBufferPointer { bytes in
+            try decoder.decode(UnsafeBufferPointer(rebasing: bytes[..<count]), path: path, into: &scratch.pixels)
+        }
+        let short = preset.shorterSide(for: self.size)
+        let target = ResizeGeometry.resizeShorterSide(width: size.width, height: size.height, to: short)
+        let crop = ResizeGeometry.centerCrop(width: target.width, height: target.height, size: self.size)
+        Resampler.grow(&scratch.crop, to: self.size * self.size * 3)
+        let s = self.size
+        scratch.pixels.withUnsafeBufferPointer { source in
+            scratch.crop.withUnsafeMutableBufferPointer { out in
+                Resampler.resample(source, width: size.width, height: size.height, outWidth: target.width,
+                                   outHeight: target.height, filter: .bicubic, rows: crop.top..<(crop.top + s),
+                                   columns: crop.left..<(crop.left + s), into: out.baseAddress!,
+                                   scratch: &scratch.middle)
+            }
+        }
+        scratch.crop.withUnsafeBufferPointer { hwc in
+            normalization.write(hwc.baseAddress!, pixelCount: s * s, into: output)
+        }
+    }
 
     /// The resized-and-cropped 8-bit image (steps 2 and 3), [S, S, 3].
     public func resizeAndCrop(_ image: RGBImage) -> RGBImage {
@@ -72,19 +97,7 @@ public struct Preprocessor: Sendable {
     /// - Parameter output: At least ``valuesPerImage`` floats.
     public func preprocess(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(output.count >= valuesPerImage, "output holds \(output.count) floats, need \(valuesPerImage)")
-        let cropped = resizeAndCrop(image)
-        let plane = size * size
-        table.withUnsafeBufferPointer { lut in
-            cropped.pixels.withUnsafeBufferPointer { hwc in
-                let red = output.baseAddress!, green = red + plane, blue = green + plane
-                let lutR = lut.baseAddress!, lutG = lutR + 256, lutB = lutG + 256
-                for i in 0..<plane {
-                    red[i] = lutR[Int(hwc[3 * i])]
-                    green[i] = lutG[Int(hwc[3 * i + 1])]
-                    blue[i] = lutB[Int(hwc[3 * i + 2])]
-                }
-            }
-        }
+        normalization.write(resizeAndCrop(image), into: output)
     }
 
     /// The normalised [3, S, S] tensor of `image`.
@@ -129,11 +142,12 @@ public struct Preprocessor: Sendable {
         let stride = valuesPerImage
         let work = { @Sendable (worker: Int) in
             var i = worker
+            var scratch = Scratch()
             while i < n {
                 if i > firstFailure.load(ordering: .relaxed) { break }
                 do {
-                    let image = try self.decoder.decode(contentsOf: paths[i])
-                    self.preprocess(image, into: UnsafeMutableBufferPointer(start: base.pointer + i * stride, count: stride))
+                    try self.preprocess(path: paths[i], scratch: &scratch,
+                                        into: UnsafeMutableBufferPointer(start: base.pointer + i * stride, count: stride))
                 } catch {
                     let failure = (error as? ImageError)
                         ?? ImageError(path: paths[i], kind: .unreadable, problem: "\(error)")

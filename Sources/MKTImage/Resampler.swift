@@ -8,8 +8,10 @@
 /// accumulates `pixel * weight` in 32-bit integers starting from 2^21, shifts right by 22 and
 /// clips to 0...255. Because every output pixel depends only on its own coefficients, computing
 /// a window (e.g. only the centre crop) gives exactly the pixels of the full resize.
-/// `Image.resize` does the vertical pass first for images more than 100 times taller than wide
-/// that shrink vertically; that order is reproduced too. NEAREST follows Pillow's affine
+/// Pillow 13 runs the vertical pass first when the height shrinks by more than twice as many
+/// pixels as the width does (`H > outH` and `H - outH > 2 (W - outW)`, python-pillow/Pillow
+/// #9549); that order is reproduced (measured against Pillow 13.0.0 on random sizes, see
+/// Docs/Images.md). NEAREST follows Pillow's affine
 /// scaling (`ImagingScaleAffine`): source position `(int)(a * (o + 0.5))`, accumulated in
 /// double precision as Pillow does.
 enum Resampler {
@@ -20,70 +22,85 @@ enum Resampler {
         outWidth: Int, outHeight: Int, filter: ResampleFilter,
         rows: Range<Int>, columns: Range<Int>
     ) -> [UInt8] {
+        let count = rows.count * columns.count * 3
+        var scratch: [UInt8] = []
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            resample(source, width: width, height: height, outWidth: outWidth, outHeight: outHeight, filter: filter,
+                     rows: rows, columns: columns, into: buffer.baseAddress!, scratch: &scratch)
+            initialized = count
+        }
+    }
+
+    /// The same, writing the window into `output` (rows.count x columns.count x 3 bytes) and
+    /// using `scratch` for the intermediate image (grown as needed, reusable across calls).
+    static func resample(
+        _ source: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+        outWidth: Int, outHeight: Int, filter: ResampleFilter,
+        rows: Range<Int>, columns: Range<Int>,
+        into output: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8]
+    ) {
         precondition(source.count >= width * height * 3, "source smaller than \(width)x\(height)x3")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= outHeight && !rows.isEmpty, "rows \(rows) outside 0..<\(outHeight)")
         precondition(columns.lowerBound >= 0 && columns.upperBound <= outWidth && !columns.isEmpty,
                      "columns \(columns) outside 0..<\(outWidth)")
-        let resultCount = rows.count * columns.count * 3
         if outWidth == width && outHeight == height {
-            return copyWindow(source, width: width, rows: rows, columns: columns)
+            copyWindow(source, width: width, rows: rows, columns: columns, into: output)
+            return
         }
         if filter == .nearest {
-            return nearest(source, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
-                           rows: rows, columns: columns)
+            nearest(source, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
+                    rows: rows, columns: columns, into: output)
+            return
         }
         let needHorizontal = outWidth != width
         let needVertical = outHeight != height
-        let verticalFirst = height > width * 100 && outHeight < height && needHorizontal
+        let verticalFirst = needHorizontal && needVertical && outHeight < height
+            && (height - outHeight) > 2 * (width - outWidth)
+        let base = source.baseAddress!
 
         if verticalFirst {
-            // Image.resize: (W, H) -> (W, outH) -> (outW, outH).
+            // Vertical pass first: (W, H) -> (W, outH) -> (outW, outH).
             let xc = ResampleCoefficients(inputSize: width, outputSize: outWidth, filter: filter, window: columns)
             let yc = ResampleCoefficients(inputSize: height, outputSize: outHeight, filter: filter, window: rows)
             let spanStart = xc.inputStart, spanCount = xc.inputEnd - xc.inputStart
-            var middle = [UInt8](repeating: 0, count: rows.count * spanCount * 3)
-            middle.withUnsafeMutableBufferPointer { out in
-                vertical(source.baseAddress!, stride: width * 3, columnStart: spanStart, columnCount: spanCount,
-                         rowOffset: 0, coefficients: yc, into: out.baseAddress!)
+            grow(&scratch, to: rows.count * spanCount * 3)
+            scratch.withUnsafeMutableBufferPointer { middle in
+                vertical(base, stride: width * 3, columnStart: spanStart, columnCount: spanCount,
+                         rowOffset: 0, coefficients: yc, into: middle.baseAddress!)
+                horizontal(UnsafePointer(middle.baseAddress!), stride: spanCount * 3, columnOffset: spanStart,
+                           rowCount: rows.count, coefficients: xc, into: output)
             }
-            var result = [UInt8](repeating: 0, count: resultCount)
-            middle.withUnsafeBufferPointer { mid in
-                result.withUnsafeMutableBufferPointer { out in
-                    horizontal(mid.baseAddress!, stride: spanCount * 3, columnOffset: spanStart, rowCount: rows.count,
-                               coefficients: xc, into: out.baseAddress!)
-                }
-            }
-            return result
+            return
         }
-
         if needHorizontal {
             let xc = ResampleCoefficients(inputSize: width, outputSize: outWidth, filter: filter, window: columns)
-            let yc = needVertical
-                ? ResampleCoefficients(inputSize: height, outputSize: outHeight, filter: filter, window: rows) : nil
-            let inputRows = yc.map { $0.inputStart..<$0.inputEnd } ?? rows
-            var middle = [UInt8](repeating: 0, count: inputRows.count * columns.count * 3)
-            middle.withUnsafeMutableBufferPointer { out in
-                horizontal(source.baseAddress! + inputRows.lowerBound * width * 3, stride: width * 3, columnOffset: 0,
-                           rowCount: inputRows.count, coefficients: xc, into: out.baseAddress!)
+            guard needVertical else {
+                horizontal(base + rows.lowerBound * width * 3, stride: width * 3, columnOffset: 0,
+                           rowCount: rows.count, coefficients: xc, into: output)
+                return
             }
-            guard let yc else { return middle }
-            var result = [UInt8](repeating: 0, count: resultCount)
-            middle.withUnsafeBufferPointer { mid in
-                result.withUnsafeMutableBufferPointer { out in
-                    vertical(mid.baseAddress!, stride: columns.count * 3, columnStart: 0, columnCount: columns.count,
-                             rowOffset: inputRows.lowerBound, coefficients: yc, into: out.baseAddress!)
-                }
+            let yc = ResampleCoefficients(inputSize: height, outputSize: outHeight, filter: filter, window: rows)
+            let inputRows = yc.inputStart..<yc.inputEnd
+            grow(&scratch, to: inputRows.count * columns.count * 3)
+            scratch.withUnsafeMutableBufferPointer { middle in
+                horizontal(base + inputRows.lowerBound * width * 3, stride: width * 3, columnOffset: 0,
+                           rowCount: inputRows.count, coefficients: xc, into: middle.baseAddress!)
+                vertical(UnsafePointer(middle.baseAddress!), stride: columns.count * 3, columnStart: 0,
+                         columnCount: columns.count, rowOffset: inputRows.lowerBound, coefficients: yc, into: output)
             }
-            return result
+            return
         }
         // Only the height changes.
         let yc = ResampleCoefficients(inputSize: height, outputSize: outHeight, filter: filter, window: rows)
-        var result = [UInt8](repeating: 0, count: resultCount)
-        result.withUnsafeMutableBufferPointer { out in
-            vertical(source.baseAddress!, stride: width * 3, columnStart: columns.lowerBound, columnCount: columns.count,
-                     rowOffset: 0, coefficients: yc, into: out.baseAddress!)
+        vertical(base, stride: width * 3, columnStart: columns.lowerBound, columnCount: columns.count,
+                 rowOffset: 0, coefficients: yc, into: output)
+    }
+
+    /// Makes `buffer` hold at least `count` bytes (contents unspecified).
+    static func grow(_ buffer: inout [UInt8], to count: Int) {
+        if buffer.count < count {
+            buffer = [UInt8](repeating: 0, count: count)
         }
-        return result
     }
 
     /// Pillow's `clip8`: the accumulator shifted right by 22 bits, clipped to 0...255.
@@ -168,21 +185,27 @@ enum Resampler {
 
     /// The window of an unchanged image.
     static func copyWindow(_ source: UnsafeBufferPointer<UInt8>, width: Int, rows: Range<Int>, columns: Range<Int>) -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: rows.count * columns.count * 3)
-        result.withUnsafeMutableBufferPointer { out in
-            for (r, y) in rows.enumerated() {
-                let from = source.baseAddress! + (y * width + columns.lowerBound) * 3
-                (out.baseAddress! + r * columns.count * 3).update(from: from, count: columns.count * 3)
-            }
+        let count = rows.count * columns.count * 3
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            copyWindow(source, width: width, rows: rows, columns: columns, into: buffer.baseAddress!)
+            initialized = count
         }
-        return result
+    }
+
+    /// The window of an unchanged image, into `output`.
+    static func copyWindow(_ source: UnsafeBufferPointer<UInt8>, width: Int, rows: Range<Int>, columns: Range<Int>,
+                           into output: UnsafeMutablePointer<UInt8>) {
+        for (r, y) in rows.enumerated() {
+            let from = source.baseAddress! + (y * width + columns.lowerBound) * 3
+            (output + r * columns.count * 3).update(from: from, count: columns.count * 3)
+        }
     }
 
     /// Nearest neighbour as Pillow's `ImagingScaleAffine` (positions accumulated in double).
     static func nearest(
         _ source: UnsafeBufferPointer<UInt8>, width: Int, height: Int, outWidth: Int, outHeight: Int,
-        rows: Range<Int>, columns: Range<Int>
-    ) -> [UInt8] {
+        rows: Range<Int>, columns: Range<Int>, into out: UnsafeMutablePointer<UInt8>
+    ) {
         func table(_ inSize: Int, _ outSize: Int) -> [Int] {
             let step = Double(Float(inSize) - Float(0)) / Double(outSize)
             var position = 0.0 + step * 0.5
@@ -196,22 +219,19 @@ enum Resampler {
         }
         let xs = table(width, outWidth)
         let ys = table(height, outHeight)
-        var result = [UInt8](repeating: 0, count: rows.count * columns.count * 3)
-        result.withUnsafeMutableBufferPointer { out in
-            for (r, y) in rows.enumerated() {
-                let sy = ys[y]
-                if sy < 0 { continue }
-                for (c, x) in columns.enumerated() {
-                    let sx = xs[x]
-                    if sx < 0 { continue }
-                    let from = (sy * width + sx) * 3
-                    let to = (r * columns.count + c) * 3
-                    out[to] = source[from]
-                    out[to + 1] = source[from + 1]
-                    out[to + 2] = source[from + 2]
-                }
+        out.update(repeating: 0, count: rows.count * columns.count * 3)
+        for (r, y) in rows.enumerated() {
+            let sy = ys[y]
+            if sy < 0 { continue }
+            for (c, x) in columns.enumerated() {
+                let sx = xs[x]
+                if sx < 0 { continue }
+                let from = (sy * width + sx) * 3
+                let to = (r * columns.count + c) * 3
+                out[to] = source[from]
+                out[to + 1] = source[from + 1]
+                out[to + 2] = source[from + 2]
             }
         }
-        return result
     }
 }

@@ -18,6 +18,7 @@ struct MKTCommand: ParsableCommand {
             EmbedTextCommand.self,
             ZeroShotCommand.self,
             DistillCommand.self,
+            ScoreCommand.self,
             ProfileCommand.self,
             PromptTuneCommand.self,
         ]

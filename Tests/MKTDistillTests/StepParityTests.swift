@@ -2,6 +2,7 @@ import Foundation
 import MKTCLIP
 import MKTDistill
 import MKTFormats
+import MKTNN
 import MKTStudent
 import MKTTensor
 import MKTTokenizer
@@ -108,5 +109,79 @@ import TestSupport
         let log = try #require(try tuner.trainStep([0, 1, 2, 3], epoch: 0, iteration: 0))
         #expect(abs(log.loss - Double(try prompt.floats("loss")[0])) < 1e-5)
         #expect(maxAbsDifference(learner.contextByPosition.scalars, try prompt.floats("context_after")) < 1e-6)
+    }
+}
+
+/// An interrupted and resumed run is bit-identical to an uninterrupted one.
+@Suite struct ResumeTests {
+    func trainer(maxSteps: Int?) throws -> DistillationTrainer {
+        let inputs = try SafetensorsFile(path: Fixtures.path("mkt-step/inputs.safetensors"))
+        let p = inputs.entries["pixels"]!
+        let data = PreprocessedImages(pixels: Tensor(shape: p.shape, scalars: try inputs.floats("pixels")),
+                                      labels: try inputs.floats("labels"), labelCount: 9)
+        var c = DistillationConfiguration()
+        c.epochs = 2; c.maxSteps = maxSteps; c.batchSize = 2; c.warmupEpochs = 0.5; c.topK = 3; c.seed = 7
+        let e = inputs.entries["label_embeds"]!
+        return DistillationTrainer(student: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
+                                   teacher: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
+                                   labelEmbeddings: Tensor(shape: e.shape, scalars: try inputs.floats("label_embeds")),
+                                   data: data, configuration: c)
+    }
+
+    @Test func resumeIsBitIdentical() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let whole = try trainer(maxSteps: nil)
+        let all = try whole.run(output: dir + "/whole")
+        #expect(all.count == 4)
+        _ = try trainer(maxSteps: 1).run(output: dir + "/parts")
+        let rest = try trainer(maxSteps: nil).run(output: dir + "/parts", resume: true)
+        #expect(rest.map(\.loss) == all.suffix(rest.count).map(\.loss))
+        let a = try TwoStreamStudent.load(directory: dir + "/whole"), b = try TwoStreamStudent.load(directory: dir + "/parts")
+        for (key, value) in a.parameters() {
+            let same = value.scalars == b.parameters()[key]!.scalars
+            #expect(same, "parameter \(key) differs")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/parts/checkpoint/state.json"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/parts/checkpoint.new"))
+    }
+}
+
+@Suite struct PromptModeTests {
+    @Test func coopContextLearnsAndRoundTrips() throws {
+        let clip = try CLIPModel.load(directory: Fixtures.path("tiny-clip"))
+        let tokenizer = try CLIPTokenizer(directory: Fixtures.path("tiny-clip"))
+        let labels = ["cat", "fire truck", "dog"]
+        let random = try PromptLearner(labels: labels, template: "a photo of a {}", tokenizer: tokenizer, model: clip,
+                                       mode: .coop, contextLength: 3, seed: 1)
+        #expect(random.context.shape == [3, 48])
+        #expect(random.contextTokenIDs == [-1, -1, -1])
+        let fromWords = try PromptLearner(labels: labels, template: "a photo of a {}", tokenizer: tokenizer, model: clip,
+                                          mode: .coop, contextLength: 4)
+        #expect(fromWords.contextTokenIDs == tokenizer.encode("a photo of a"))
+        // With the template's words as context, coop reproduces the plain prompt "a photo of a cat." exactly.
+        let e = fromWords.labelEmbeddings(clip)
+        let plain = clip.embedTexts(labels.map { "a photo of a \($0)." }, tokenizer: tokenizer)
+        #expect(maxAbsDifference(e.scalars, plain.scalars) < 1e-5)
+        // Gradients reach the context.
+        let (_, g) = valueAndGradient(random) { random.labelEmbeddings(clip).squared().sum() }
+        #expect(g["context"]!.scalars.contains { $0 != 0 })
+        let dir = Fixtures.temporaryDirectory()
+        try random.savePrompt(to: dir + "/p.safetensors")
+        let again = try PromptLearner(labels: ["bird"], template: "a photo of a {}", tokenizer: tokenizer, model: clip,
+                                      mode: .coop, contextLength: 3, seed: 9)
+        try again.loadPrompt(from: dir + "/p.safetensors")
+        #expect(again.context.scalars == random.context.scalars)
+    }
+
+    @Test func mktModeSharesRepeatedTokens() throws {
+        let clip = try CLIPModel.load(directory: Fixtures.path("tiny-clip"))
+        let tokenizer = try CLIPTokenizer(directory: Fixtures.path("tiny-clip"))
+        let learner = try PromptLearner(labels: ["cat"], template: "a photo of a {}", tokenizer: tokenizer, model: clip)
+        // SOT, a, photo, of, a, EOT: "a" appears twice and is one learned row.
+        #expect(learner.contextRows.count == 6)
+        #expect(learner.context.shape[0] == 5)
+        #expect(learner.contextRows[1] == learner.contextRows[4])
+        let plain = clip.embedTexts(["a photo of a cat"], tokenizer: tokenizer)
+        #expect(maxAbsDifference(learner.labelEmbeddings(clip).scalars, plain.scalars) < 1e-5)
     }
 }

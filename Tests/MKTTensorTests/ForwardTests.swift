@@ -88,3 +88,34 @@ import TestSupport
         #expect(!(x * 2).isTracked)
     }
 }
+
+@Suite struct VectorMathTests {
+    @Test func expMatchesFoundationToAFewUlp() {
+        var worst: Float = 0
+        var x: Float = -87
+        while x < 88 {
+            let v = VectorMath.exp(VectorMath.V(repeating: x))[0]
+            let r = Foundation.exp(x)
+            worst = max(worst, abs(v - r) / r)
+            x += 0.0137
+        }
+        #expect(worst < 3e-7)
+        #expect(VectorMath.exp(VectorMath.V(repeating: -200))[0] == 0)
+        #expect(VectorMath.exp(VectorMath.V(repeating: 200))[0] == .infinity)
+    }
+
+    @Test func softmaxRowsHandleTailsAndShifts() {
+        for n in [1, 15, 16, 17, 40] {
+            let x = Tensor(shape: [2, n], scalars: (0..<(2 * n)).map { Float($0 % 7) * 0.9 - 2 })
+            let s = x.softmax().scalars
+            for r in 0..<2 {
+                let row = x.scalars[(r * n)..<((r + 1) * n)]
+                let m = row.max()!
+                let z = row.reduce(0.0) { $0 + Foundation.exp(Double($1 - m)) }
+                for (j, v) in row.enumerated() {
+                    #expect(abs(Double(s[r * n + j]) - Foundation.exp(Double(v - m)) / z) < 1e-6)
+                }
+            }
+        }
+    }
+}

@@ -30,12 +30,9 @@ extension Tensor {
             for i in 0..<t {
                 let row = s + i * t
                 let valid = causal ? i + 1 : t
-                var mx = -Float.infinity
-                for j in 0..<valid { mx = Swift.max(mx, row[j]) }
-                var sum: Float = 0
-                for j in 0..<valid { let e = Foundation.exp(row[j] - mx); row[j] = e; sum += e }
-                let inv = 1 / sum
-                for j in 0..<valid { row[j] *= inv }
+                let mx = VectorMath.max(row, count: valid)
+                let sum = VectorMath.expShiftedSum(row, count: valid, shift: mx)
+                VectorMath.scale(row, count: valid, by: 1 / sum)
                 if valid < t { (row + valid).initialize(repeating: 0, count: t - valid) }
             }
             sgemm(false, false, m: t, n: d, k: t, s, lda: t, v, ldb: ld, po + n * t * c + h * d, ldc: c)

@@ -63,7 +63,14 @@ extension Tensor {
         if activation != .none {
             let post = TensorStorage(count: m * o)
             let pp = post.pointer
-            Parallel.forEachChunk(m * o, cost: 8) { r in for j in r { pp[j] = activation.apply(py[j]) } }
+            Parallel.forEachChunk(m, cost: o * 8) { rows in
+                let start = rows.lowerBound * o, n = rows.count * o
+                switch activation {
+                case .quickGELU: VectorMath.map(py + start, pp + start, count: n) { $0 * VectorMath.sigmoid(1.702 * $0) }
+                case .relu: VectorMath.map(py + start, pp + start, count: n) { pointwiseMax($0, .zero) }
+                default: for j in start..<(start + n) { pp[j] = activation.apply(py[j]) }
+                }
+            }
             out = Tensor(shape: outShape, storage: post)
         }
         let x = detached(), w = weight.detached()
@@ -77,7 +84,24 @@ extension Tensor {
             if activation != .none {
                 let s = TensorStorage(count: m * o)
                 let ps = s.pointer, pg = g.storage.pointer, pz = preTensor.storage.pointer
-                Parallel.forEachChunk(m * o, cost: 8) { r in for j in r { ps[j] = pg[j] * activation.derivative(pz[j]) } }
+                Parallel.forEachChunk(m, cost: o * 8) { rows in
+                    let start = rows.lowerBound * o, n = rows.count * o
+                    if activation == .quickGELU {
+                        var j = start
+                        let end = start + n
+                        while j + 16 <= end {
+                            let z = UnsafeRawPointer(pz + j).loadUnaligned(as: VectorMath.V.self)
+                            let gv = UnsafeRawPointer(pg + j).loadUnaligned(as: VectorMath.V.self)
+                            let sg = VectorMath.sigmoid(1.702 * z)
+                            let d = sg + 1.702 * z * sg * (1 - sg)
+                            UnsafeMutableRawPointer(ps + j).storeBytes(of: gv * d, as: VectorMath.V.self)
+                            j += 16
+                        }
+                        while j < end { ps[j] = pg[j] * activation.derivative(pz[j]); j += 1 }
+                    } else {
+                        for j in start..<(start + n) { ps[j] = pg[j] * activation.derivative(pz[j]) }
+                    }
+                }
                 gp = Tensor(shape: outShape, storage: s)
             }
             var grads: [Tensor?] = []

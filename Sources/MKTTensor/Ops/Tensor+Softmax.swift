@@ -31,12 +31,10 @@ extension Tensor {
         Parallel.forEachChunk(rows, cost: n * 4) { range in
             for r in range {
                 let x = src + r * n, y = dst + r * n
-                var m = -Float.infinity
-                for j in 0..<n { m = Swift.max(m, x[j]) }
-                var s: Float = 0
-                for j in 0..<n { let e = Foundation.exp(x[j] - m); y[j] = e; s += e }
-                let inv = 1 / s
-                for j in 0..<n { y[j] *= inv }
+                let m = VectorMath.max(x, count: n)
+                if UnsafePointer(y) != x { y.update(from: x, count: n) }
+                let s = VectorMath.expShiftedSum(y, count: n, shift: m)
+                VectorMath.scale(y, count: n, by: 1 / s)
             }
         }
     }

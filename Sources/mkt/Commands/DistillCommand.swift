@@ -17,7 +17,8 @@ struct DistillCommand: ParsableCommand {
         """)
 
     @Option(help: "The teacher: a Hugging Face CLIP folder.") var teacher: String
-    @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy), e.g. from `mkt preprocess --preset mkt`.") var pixels: String
+    @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy), e.g. from `mkt preprocess --preset mkt`.") var pixels: String?
+    @Option(help: "An image list (decoded every epoch; with --augment mkt, augmented).") var images: String?
     @Option(help: "Labels [N, L] (.npy): +1 present, -1 absent, 0 unknown (0/1 also accepted).") var labels: String
     @Option(help: "Label embeddings [L, D] (.npy) of the L training labels, e.g. from `mkt embed-text`.") var labelEmbeddings: String
     @Option(help: "The run folder to write.") var output: String
@@ -32,15 +33,21 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "How many of the last encoder blocks train.") var trainableBlocks = 2
     @Option(help: "k of the local (top-k patches) stream.") var topK = 16
     @Option(help: "Weight of the L1 distillation term.") var distillWeight = 1.0
-    @Option(help: "Augmentation: none (pixels are used as given).") var augment = "none"
+    @Option(help: "Augmentation with --images: mkt (RandomResizedCrop + flip + RandAugment) or none.") var augment = "none"
     @Flag(help: "Score with the global stream only (ablation).") var globalOnly = false
-    @Flag(help: "Keep the image order (no per-epoch shuffle).") var noShuffle = false
+    @Flag(inversion: .prefixedNo, help: "Shuffle the images every epoch (seeded).") var shuffle = true
     @Flag(help: "Continue the run in OUTPUT from its checkpoint.") var resume = false
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
 
     func validate() throws {
-        guard augment == "none" else {
-            throw ValidationError("--augment \(augment): with --pixels only 'none' applies (pixels are already preprocessed)")
+        guard (pixels == nil) != (images == nil) else {
+            throw ValidationError("give exactly one of --pixels and --images")
+        }
+        guard augment == "none" || augment == "mkt" else {
+            throw ValidationError("--augment \(augment): use mkt or none")
+        }
+        guard augment == "none" || images != nil else {
+            throw ValidationError("--augment mkt needs --images (pixels are already preprocessed)")
         }
         guard epochs >= 1, batchSize >= 1, trainableBlocks >= 1, topK >= 1 else {
             throw ValidationError("--epochs, --batch-size, --trainable-blocks and --top-k must be at least 1")
@@ -54,7 +61,8 @@ struct DistillCommand: ParsableCommand {
             throw ValidationError("--trainable-blocks \(trainableBlocks) exceeds the teacher's \(student.blockCount) blocks")
         }
         let config = student.configuration
-        let data = try PreprocessedImages.read(pixels: pixels, labels: labels, imageSize: config.vision.imageSize)
+        let data: any TrainingImages = try TrainingInputs.read(pixels: pixels, images: images, labels: labels,
+                                                               size: config.vision.imageSize, augment: augment == "mkt", seed: seed)
         let embeddings = try LabelEmbeddings.read(labelEmbeddings, labels: labels, labelCount: data.labelCount,
                                                   width: config.projectionDim)
         guard topK <= config.vision.gridSize * config.vision.gridSize else {
@@ -73,7 +81,7 @@ struct DistillCommand: ParsableCommand {
         settings.topK = topK
         settings.distillWeight = distillWeight
         settings.globalOnly = globalOnly
-        settings.shuffle = !noShuffle
+        settings.shuffle = shuffle
         settings.seed = seed
         let trainer = DistillationTrainer(student: student, teacher: teacherModel, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)
@@ -89,6 +97,14 @@ struct DistillCommand: ParsableCommand {
 }
 
 /// Label embeddings [L, D] read and checked against the labels and the model.
+/// The training images from `--pixels` or `--images`.
+enum TrainingInputs {
+    static func read(pixels: String?, images: String?, labels: String, size: Int, augment: Bool, seed: UInt64) throws -> any TrainingImages {
+        if let pixels { return try PreprocessedImages.read(pixels: pixels, labels: labels, imageSize: size) }
+        return try ImageListImages.read(list: images!, labels: labels, size: size, augment: augment, seed: seed)
+    }
+}
+
 enum LabelEmbeddings {
     static func read(_ path: String, labels labelsPath: String, labelCount: Int, width: Int) throws -> Tensor {
         let array = try NpyArray.read(path)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MKTFormats
 import MKTImage
+import Synchronization
 
 /// `mkt preprocess`: decode an image list and write the normalised pixels as `<f4` [N, 3, S, S].
 ///
@@ -18,7 +19,7 @@ struct PreprocessCommand: ParsableCommand {
             """)
 
     @Option(help: "The transform: clip or mkt.")
-    var preset: String
+    var preset: PreprocessPreset
 
     @Option(help: "An image list: one path per line, relative to the list's folder unless absolute.")
     var input: String
@@ -36,9 +37,6 @@ struct PreprocessCommand: ParsableCommand {
     var maxPixels: Int = ImageDecoder.defaultMaxPixels
 
     func validate() throws {
-        guard PreprocessPreset(rawValue: preset) != nil else {
-            throw ValidationError("--preset must be clip or mkt, got '\(preset)'")
-        }
         guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard maxPixels >= 0 else { throw ValidationError("--max-pixels must not be negative") }
@@ -46,36 +44,26 @@ struct PreprocessCommand: ParsableCommand {
 
     func run() throws {
         let paths = try TextList.imagePaths(input)
-        let preprocessor = Preprocessor(preset: PreprocessPreset(rawValue: preset)!, size: size,
+        let preprocessor = Preprocessor(preset: preset, size: size,
                                         decoder: ImageDecoder(maxPixels: maxPixels))
         let n = paths.count
         let perImage = preprocessor.valuesPerImage
-        let reporter = ProgressLines(total: n, noun: "images")
+        // Workers report from their own threads; LineProgress is not thread-safe, so serialise.
+        let reporter = Mutex(LineProgress(label: "preprocess", total: n))
+        let workers = threads ?? ProcessorCount.value
         var pixels = Data(count: n * perImage * MemoryLayout<Float>.size)
+        let clock = ContinuousClock()
+        let started = clock.now
         try pixels.withUnsafeMutableBytes { raw in
             let floats = raw.bindMemory(to: Float.self)
-            try preprocessor.preprocess(paths: paths, into: floats, threads: threads ?? ProcessorCount.value,
-                                        progress: { reporter.update($0) })
+            try preprocessor.preprocess(paths: paths, into: floats, threads: workers,
+                                        progress: { done in reporter.withLock { $0.update(done) } })
         }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         try NpyArray(shape: [n, 3, size, size], dtype: .float32, bytes: pixels).write(to: output)
-        print("preprocessed \(n) images (\(preset), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]")
-    }
-}
-
-/// Plain progress lines on stderr, about every 10% (for long lists only).
-final class ProgressLines: Sendable {
-    let total: Int
-    let noun: String
-    let step: Int
-
-    init(total: Int, noun: String) {
-        self.total = total
-        self.noun = noun
-        self.step = max(1, total / 10)
-    }
-
-    func update(_ done: Int) {
-        guard total >= 100, done % step == 0 || done == total else { return }
-        FileHandle.standardError.write(Data("\(done)/\(total) \(noun)\n".utf8))
+        let rate = seconds > 0 ? Double(n) / seconds : 0
+        print("preprocessed \(n) images (\(preset.rawValue), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]; "
+              + "decode+preprocess \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", rate)) images/s on \(workers) thread(s)")
     }
 }

@@ -20,13 +20,15 @@ struct PromptTuneCommand: ParsableCommand {
 
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower and tokenizer).") var teacher: String
     @Option(help: "The stage-1 student folder (from `mkt distill`).") var student: String
-    @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy).") var pixels: String
+    @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy).") var pixels: String?
+    @Option(help: "An image list (MKT's evaluation transform; features are computed once).") var images: String?
     @Option(help: "Labels [N, L] (.npy): +1 present, -1 absent, 0 unknown.") var labels: String
     @Option(help: "The L training label names, one per line (`id<TAB>name` uses the name).") var labelNames: String
     @Option(help: "The run folder to write.") var output: String
     @Option(help: "The prompt template; {} is replaced by the label.") var template = "There is a {} in the scene"
     @Option(help: "Context sharing: mkt (one vector per distinct context token, as the reference) or coop (one per position).")
     var context: PromptContextMode = .mkt
+    @Option(help: "Context vectors in coop mode.") var nCtx = 16
     @Option(help: "Epochs the schedule spans.") var epochs = 4
     @Option(help: "Stop after this many optimizer steps.") var maxSteps: Int?
     @Option(help: "Images per batch.") var batchSize = 64
@@ -36,7 +38,7 @@ struct PromptTuneCommand: ParsableCommand {
     @Option(help: "AdamW weight decay.") var weightDecay = 0.05
     @Option(help: "k of the local stream.") var topK = 16
     @Flag(help: "Score with the global stream only (ablation).") var globalOnly = false
-    @Flag(help: "Keep the image order (no per-epoch shuffle).") var noShuffle = false
+    @Flag(inversion: .prefixedNo, help: "Shuffle the images every epoch (seeded).") var shuffle = true
     @Flag(help: "Continue the run in OUTPUT from its checkpoint.") var resume = false
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
 
@@ -47,12 +49,15 @@ struct PromptTuneCommand: ParsableCommand {
         guard studentModel.configuration.projectionDim == clip.configuration.projectionDim else {
             throw ValidationError("student projection_dim \(studentModel.configuration.projectionDim) differs from the teacher's \(clip.configuration.projectionDim)")
         }
-        let data = try PreprocessedImages.read(pixels: pixels, labels: labels, imageSize: studentModel.configuration.vision.imageSize)
+        guard (pixels == nil) != (images == nil) else { throw ValidationError("give exactly one of --pixels and --images") }
+        let data = try TrainingInputs.read(pixels: pixels, images: images, labels: labels,
+                                           size: studentModel.configuration.vision.imageSize, augment: false, seed: seed)
         let names = try TextList.labels(labelNames)
         guard names.count == data.labelCount else {
             throw TrainingInputError(path: labelNames, problem: "\(names.count) label names but \(labels) has \(data.labelCount) label columns")
         }
-        let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: clip, mode: context)
+        let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: clip, mode: context,
+                                        contextLength: nCtx, seed: seed)
         var settings = PromptTuningConfiguration()
         settings.epochs = epochs
         settings.maxSteps = maxSteps
@@ -63,10 +68,11 @@ struct PromptTuneCommand: ParsableCommand {
         settings.weightDecay = weightDecay
         settings.topK = topK
         settings.globalOnly = globalOnly
-        settings.shuffle = !noShuffle
+        settings.shuffle = shuffle
         settings.seed = seed
         settings.template = template
         settings.mode = context
+        settings.contextLength = nCtx
         let tuner = PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
         let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer(label: "prompt-tune").handle)
         let embeddings = Tape.withoutRecording { learner.labelEmbeddings(clip) }

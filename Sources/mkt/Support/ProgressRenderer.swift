@@ -10,7 +10,10 @@ final class ProgressRenderer {
     private var firstStep = 0
     private var lastLine = Date.distantPast
 
-    init(label: String) { self.label = label }
+    init(label: String) {
+        self.label = label
+        Interrupt.install()
+    }
 
     func handle(_ event: TrainingEvent) -> TrainingControl {
         switch event {
@@ -39,9 +42,13 @@ final class ProgressRenderer {
         case let .checkpointSaved(path):
             write("checkpoint saved in \(path)")
         case let .finished(steps):
-            write("\(label): finished after \(steps) steps in \(Self.duration(Date().timeIntervalSince(started)))")
+            if Interrupt.isRequested {
+                write("\(label): interrupted after \(steps) steps; the checkpoint is intact, continue with --resume")
+            } else {
+                write("\(label): finished after \(steps) steps in \(Self.duration(Date().timeIntervalSince(started)))")
+            }
         }
-        return .more
+        return Interrupt.isRequested ? .stop : .more
     }
 
     private func write(_ line: String) {

@@ -1,0 +1,109 @@
+/// Vectorised transcendental functions for the hot kernels (softmax, sigmoid, QuickGELU).
+///
+/// `exp` follows the classic Cephes scheme: `x = n·ln2 + r` with `n = round(x·log2 e)` and `ln 2`
+/// split in two for an exact reduction, a degree-6 polynomial for `eʳ` on |r| ≤ ln2/2, and `2ⁿ`
+/// built in the exponent bits. Relative error ≤ 2 ulp over [−87.3, 88.7]; below, the result is
+/// 0, above it is +∞. Tests compare it with `Foundation.exp`.
+public enum VectorMath {
+    public typealias V = SIMD16<Float>
+
+    @inline(__always)
+    public static func exp(_ x: V) -> V {
+        let hi = V(repeating: 88.72283), lo = V(repeating: -87.33654)
+        var v = x.clamped(lowerBound: lo, upperBound: hi)
+        let n = (v * 1.442695040888963).rounded(.toNearestOrEven)
+        v = v - n * 0.693359375
+        v = v + n * 2.12194440e-4
+        var p = V(repeating: 1.9875691500e-4)
+        p = p * v + 1.3981999507e-3
+        p = p * v + 8.3334519073e-3
+        p = p * v + 4.1665795894e-2
+        p = p * v + 1.6666665459e-1
+        p = p * v + 5.0000001201e-1
+        p = p * (v * v) + v + 1
+        let bits = SIMD16<Int32>(n) &+ 127
+        let scale = unsafeBitCast(bits &<< 23, to: V.self)
+        var r = p * scale
+        r.replace(with: V(repeating: 0), where: x .< lo)
+        r.replace(with: V(repeating: .infinity), where: x .> hi)
+        return r
+    }
+
+    /// `1 / (1 + e⁻ˣ)`.
+    @inline(__always)
+    public static func sigmoid(_ x: V) -> V {
+        1 / (1 + exp(-x))
+    }
+
+    /// `eˣ` for a scalar through the vector path (for tails of loops).
+    @inline(__always)
+    public static func exp(_ x: Float) -> Float {
+        exp(V(repeating: x))[0]
+    }
+
+    /// `dst[i] = f(src[i])` over `count` elements, 16 at a time (`src` may equal `dst`).
+    @inline(__always)
+    public static func map(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,
+                           _ f: (V) -> V) {
+        var i = 0
+        while i + 16 <= count {
+            let x = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: f(x), as: V.self)
+            i += 16
+        }
+        if i < count {
+            var x = V(repeating: 0)
+            for j in 0..<(count - i) { x[j] = src[i + j] }
+            let y = f(x)
+            for j in 0..<(count - i) { dst[i + j] = y[j] }
+        }
+    }
+
+    /// The maximum of `count` elements.
+    @inline(__always)
+    public static func max(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var m = V(repeating: -.infinity)
+        var i = 0
+        while i + 16 <= count {
+            m = pointwiseMax(m, UnsafeRawPointer(p + i).loadUnaligned(as: V.self))
+            i += 16
+        }
+        var r = m.max()
+        while i < count { r = Swift.max(r, p[i]); i += 1 }
+        return r
+    }
+
+    /// `p[i] = exp(p[i] − shift)` in place; returns the sum of the results.
+    @inline(__always)
+    public static func expShiftedSum(_ p: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        var s = V(repeating: 0)
+        var i = 0
+        let m = V(repeating: shift)
+        while i + 16 <= count {
+            let e = exp(UnsafeRawPointer(p + i).loadUnaligned(as: V.self) - m)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: e, as: V.self)
+            s += e
+            i += 16
+        }
+        var total = s.sum()
+        while i < count {
+            let e = exp(p[i] - shift)
+            p[i] = e
+            total += e
+            i += 1
+        }
+        return total
+    }
+
+    /// `p[i] *= factor`.
+    @inline(__always)
+    public static func scale(_ p: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        var i = 0
+        while i + 16 <= count {
+            let x = UnsafeRawPointer(p + i).loadUnaligned(as: V.self) * factor
+            UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: V.self)
+            i += 16
+        }
+        while i < count { p[i] *= factor; i += 1 }
+    }
+}
