@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mkt", targets: ["mkt"]),
+        .library(name: "MKTRandom", targets: ["MKTRandom"]),
         .library(name: "MKTTensor", targets: ["MKTTensor"]),
         .library(name: "MKTNN", targets: ["MKTNN"]),
         .library(name: "MKTOptim", targets: ["MKTOptim"]),
@@ -41,19 +42,20 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], path: "Sources/CImageCodecs"),
 
         // Core.
-        .target(name: "MKTTensor", dependencies: ["CBLAS"]),
+        .target(name: "MKTRandom"),
+        .target(name: "MKTTensor", dependencies: ["CBLAS", "MKTRandom"]),
         .target(name: "MKTFormats"),
         .target(name: "MKTNN", dependencies: ["MKTTensor", "MKTFormats"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN"]),
 
         // Inputs.
-        .target(name: "MKTImage", dependencies: ["CImageCodecs"]),
-        .target(name: "MKTTokenizer"),
+        .target(name: "MKTImage", dependencies: ["CImageCodecs", "MKTRandom"]),
+        .target(name: "MKTTokenizer", resources: [.copy("Resources/clip-bpe")]),
 
         // Models and method.
         .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer", "MKTImage"]),
-        .target(name: "MKTMetrics"),
-        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats"]),
+        .target(name: "MKTMetrics", dependencies: ["MKTRandom"]),
+        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom"]),
         .target(name: "MKTStudent", dependencies: ["MKTCLIP"]),
         .target(name: "MKTDistill",
                 dependencies: ["MKTStudent", "MKTOptim", "MKTMetrics", "MKTData"]),
@@ -83,10 +85,10 @@ let package = Package(
         .testTarget(name: "MKTTokenizerTests", dependencies: ["MKTTokenizer", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "TestSupport"]),
         .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "TestSupport"]),
+        .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
-        .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "TestSupport"]),
+        .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,8 +9,9 @@ Builds and runs Benchmarks' `ImagePreprocessing` executable for our side (an in-
 so process start-up is not counted), and times Pillow + numpy in this process on the same files:
 `Image.open().convert("RGB")`, torchvision's shorter-side-224 size rule, `resize(BICUBIC)`,
 centre crop, float32 /255, CLIP mean/std, HWC -> CHW. Rounds alternate between the two sides so
-that both see the same machine load; the medians of the rounds are reported, with the load
-average of the machine (other processes) before and after.
+that both see the same machine load; the medians of the rounds are reported, by the wall clock
+and per CPU second (process CPU time, which other load on the machine disturbs much less), with
+the load average of the machine before and after.
 With --mkt, `mkt preprocess` also runs once on the same list and its output is compared with
 Pillow's (max |diff|).
 """
@@ -90,14 +91,16 @@ def pillow_preprocess(path, size=224):
 
 
 def time_pillow(paths, repeats):
+    """(median images/s by the wall clock, median images per CPU second, last output)."""
     out = np.empty((len(paths), 3, 224, 224), np.float32)
-    rates = []
+    rates, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for i, p in enumerate(paths):
             out[i] = pillow_preprocess(p)
         rates.append(len(paths) / (time.perf_counter() - t0))
-    return float(np.median(rates)), out
+        cpu.append(len(paths) / max(time.process_time() - c0, 1e-9))
+    return float(np.median(rates)), float(np.median(cpu)), out
 
 
 def time_ours(exe, list_path, repeats):
@@ -133,25 +136,28 @@ def main():
               f"Pillow {Image.__version__ if hasattr(Image, '__version__') else ''} "
               f"(libjpeg-turbo {features.version('libjpeg_turbo')}, zlib {features.version('zlib')}), numpy {np.__version__}")
         load_before = load()
-        theirs, ours = [], []
+        theirs, theirs_cpu, ours = [], [], []
         reference = None
         for _ in range(args.rounds):
-            rate, reference = time_pillow(paths, args.repeats)
+            rate, cpu, reference = time_pillow(paths, args.repeats)
             theirs.append(rate)
+            theirs_cpu.append(cpu)
             ours.append(time_ours(args.exe, list_path, args.repeats))
         load_after = load()
-        pil = float(np.median(theirs))
+        pil, pil_cpu = float(np.median(theirs)), float(np.median(theirs_cpu))
         med = {k: float(np.median([o[k] for o in ours])) for k in ours[0]}
         one, two = med["full_1thread_images_per_s"], med["full_2threads_images_per_s"]
-        print(f"{'pipeline':<44} {'images/s':>10}")
-        print(f"{'Pillow + numpy, 1 thread':<44} {pil:>10.1f}")
-        print(f"{'MKTImage, 1 thread':<44} {one:>10.1f}")
-        print(f"{'MKTImage, 2 threads':<44} {two:>10.1f}")
-        print(f"{'  MKTImage stage: decode only':<44} {med['decode_images_per_s']:>10.1f}")
-        print(f"{'  MKTImage stage: resize + centre crop':<44} {med['resize_crop_images_per_s']:>10.1f}")
-        print(f"{'  MKTImage stage: float + normalise + CHW':<44} {med['normalise_images_per_s']:>10.1f}")
-        print(f"ratio ours/Pillow: {one / pil:.2f}x on 1 thread, {two / pil:.2f}x with 2 threads "
-              f"(2-thread scaling {two / one:.2f}x)")
+        one_cpu = med["full_1thread_images_per_cpu_s"]
+        print(f"{'pipeline':<44} {'images/s':>10} {'images/CPU-s':>13}")
+        print(f"{'Pillow + numpy, 1 thread':<44} {pil:>10.1f} {pil_cpu:>13.1f}")
+        print(f"{'MKTImage, 1 thread':<44} {one:>10.1f} {one_cpu:>13.1f}")
+        print(f"{'MKTImage, 2 threads':<44} {two:>10.1f} {med['full_2threads_images_per_cpu_s']:>13.1f}")
+        for label, key in (("decode only", "decode"), ("resize + centre crop", "resize_crop"),
+                           ("float + normalise + CHW", "normalise")):
+            print(f"{'  MKTImage stage: ' + label:<44} {med[key + '_images_per_s']:>10.1f} "
+                  f"{med[key + '_images_per_cpu_s']:>13.1f}")
+        print(f"ratio ours/Pillow, 1 thread: {one / pil:.2f}x by the wall clock, {one_cpu / pil_cpu:.2f}x per CPU "
+              f"second; 2 threads: {two / pil:.2f}x (scaling {two / one:.2f}x over 1 thread)")
         print(f"rounds: Pillow {[round(r, 1) for r in theirs]}, ours 1 thread "
               f"{[round(o['full_1thread_images_per_s'], 1) for o in ours]}")
         print(f"machine load average (1 min) before {load_before:.2f}, after {load_after:.2f} "

@@ -63,8 +63,9 @@ public final class CLIPModel: Module {
     /// Whether a checkpoint key is a non-parameter buffer.
     public static func isBuffer(_ key: String) -> Bool { key.hasSuffix("position_ids") }
 
-    /// The folder path, checked to exist.
-    static func checkFolder(_ directory: String) throws -> String {
+    /// The folder path without a trailing slash, checked to exist and to be a folder.
+    /// - Throws: ``CLIPError`` naming the folder.
+    public static func checkFolder(_ directory: String) throws -> String {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
             throw CLIPError(path: directory, problem: "no such model folder")

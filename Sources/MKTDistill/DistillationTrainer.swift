@@ -26,7 +26,7 @@ public final class DistillationTrainer {
     public let schedule: WarmupCosineSchedule
     let optimizer: AdamW
     /// Optimizer steps taken so far.
-    public private(set) var step = 0
+    public internal(set) var step = 0
     /// Per image: the frozen prefix's output [1, T, C] (only without augmentation, within the
     /// memory budget).
     private var cache: [Int: Tensor] = [:]
@@ -53,29 +53,15 @@ public final class DistillationTrainer {
         optimizer = AdamW(learningRate: configuration.learningRate, weightDecay: configuration.weightDecay, groups: groups)
     }
 
-    /// Batches per epoch (`drop_last` when at least one batch is full).
-    public var iterationsPerEpoch: Int {
-        let n = data.count, b = configuration.batchSize
-        if configuration.dropLast && n >= b { return n / b }
-        return (n + b - 1) / b
+    /// The batches and the step budget.
+    public var plan: EpochPlan {
+        EpochPlan(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
+                  maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
+                  seed: configuration.seed)
     }
 
     /// The optimizer steps of the whole run (bounded by `maxSteps`).
-    public var totalSteps: Int {
-        let all = iterationsPerEpoch * configuration.epochs
-        return configuration.maxSteps.map { min($0, all) } ?? all
-    }
-
-    /// The image indices of each batch of `epoch` (a seeded shuffle per epoch when enabled).
-    public func batches(epoch: Int) -> [[Int]] {
-        var order = Array(0..<data.count)
-        if configuration.shuffle {
-            var rng = SeededRandom(seed: configuration.seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
-            order.shuffle(using: &rng)
-        }
-        let b = configuration.batchSize
-        return (0..<iterationsPerEpoch).map { i in Array(order[(i * b)..<min((i + 1) * b, order.count)]) }
-    }
+    public var totalSteps: Int { plan.totalSteps }
 
     /// One optimizer step on a batch; `nil` when no image of the batch has a positive label.
     public func trainStep(_ indices: [Int], epoch: Int, iteration: Int) throws -> StepLog? {
@@ -84,7 +70,7 @@ public final class DistillationTrainer {
         let first = student.blockCount - configuration.trainableBlocks
         let weight = Float(configuration.distillWeight)
         let (shared, teacherGlobal) = try frozenInputs(kept, epoch: epoch, firstTrainable: first, teacher: weight != 0)
-        let lr = schedule.learningRate(at: Double(epoch) + Double(iteration) / Double(iterationsPerEpoch))
+        let lr = schedule.learningRate(at: plan.time(epoch: epoch, iteration: iteration))
         optimizer.learningRate = lr
         let labels = data.labels(of: kept)
         var rank = Tensor(0), dist = Tensor(0)
@@ -136,8 +122,8 @@ public final class DistillationTrainer {
         return (prefix, teacherGlobal)
     }
 
-    /// Trains, writing `model.safetensors`, `config.json`, `training-log.jsonl` and a resumable
-    /// checkpoint (`optimizer.safetensors`, `state.json`) into `output`.
+    /// Trains, writing `model.safetensors` and `config.json` (the student), `training.json`,
+    /// `training-log.jsonl` and a resumable `checkpoint/` into `output`.
     ///
     /// - Parameters:
     ///   - resume: continue from the checkpoint in `output` (it must exist); without it,
@@ -146,43 +132,24 @@ public final class DistillationTrainer {
     /// - Returns: the logs of the steps taken by this call.
     @discardableResult
     public func run(output: String, resume: Bool = false, onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
-        let run = try RunFolder(path: output, resume: resume, configuration: configuration)
-        var start = (epoch: 0, iteration: 0)
-        if resume, let state = run.state {
-            try student.load(from: .init(path: run.checkpointPath + "/model.safetensors"))
-            try optimizer.load(from: run.checkpointPath + "/optimizer.safetensors")
-            step = state.step
-            start = (state.epoch, state.iteration)
-        }
-        var logs: [StepLog] = []
-        let total = totalSteps
-        _ = onEvent(.started(step: step, totalSteps: total, images: data.count))
-        var position = start
-        epochs: for epoch in start.epoch..<configuration.epochs {
-            for (i, batch) in batches(epoch: epoch).enumerated() where epoch > start.epoch || i >= start.iteration {
-                if step >= total { break epochs }
-                position = (epoch, i + 1)
-                if let log = try trainStep(batch, epoch: epoch, iteration: i) {
-                    logs.append(log)
-                    try run.append(log)
-                    if onEvent(.step(log, totalSteps: total)) == .stop { break epochs }
-                }
-            }
-            position = (epoch + 1, 0)
-            try save(run, epoch: position.epoch, iteration: position.iteration)
-            _ = onEvent(.epochFinished(epoch: epoch))
-        }
-        try save(run, epoch: position.epoch, iteration: position.iteration)
-        _ = onEvent(.checkpointSaved(path: output))
-        _ = onEvent(.finished(steps: step))
-        return logs
+        try runEpochs(output: output, resume: resume, configuration: configuration, onEvent: onEvent)
+    }
+}
+
+extension DistillationTrainer: EpochTrainer {
+    var imageCount: Int { data.count }
+
+    func restore(from checkpoint: String) throws {
+        try student.load(from: .init(path: checkpoint + "/model.safetensors"))
+        try optimizer.load(from: checkpoint + "/optimizer.safetensors")
     }
 
-    private func save(_ run: RunFolder, epoch: Int, iteration: Int) throws {
-        try run.saveCheckpoint(RunState(step: step, epoch: epoch, iteration: iteration)) { folder in
-            try student.save(to: folder + "/model.safetensors")
-            try optimizer.save(to: folder + "/optimizer.safetensors")
-        }
-        try student.save(directory: run.path)
+    func writeCheckpoint(into folder: String) throws {
+        try student.save(to: folder + "/model.safetensors")
+        try optimizer.save(to: folder + "/optimizer.safetensors")
+    }
+
+    func writeProduct(into folder: String) throws {
+        try student.save(directory: folder)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MKTData
 import MKTFormats
 import MKTImage
 import MKTTensor
@@ -34,7 +35,8 @@ public struct ImageListImages: TrainingImages {
 
     /// Reads an image list and a label matrix, checking that they agree.
     public static func read(list: String, labels labelsPath: String, size: Int, augment: Bool, seed: UInt64) throws -> ImageListImages {
-        let (labels, rows, columns) = try LabelMatrix.read(labelsPath)
+        let truth = try GroundTruthMatrix.read(labelsPath)
+        let (labels, rows, columns) = (truth.floats, truth.rows, truth.columns)
         let paths = try TextList.imagePaths(list)
         guard paths.count == rows else {
             throw TrainingInputError(path: labelsPath, problem: "has \(rows) rows but \(list) lists \(paths.count) images")

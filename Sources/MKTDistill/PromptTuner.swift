@@ -44,7 +44,7 @@ public final class PromptTuner {
     let optimizer: AdamW
     let schedule: WarmupCosineSchedule
     private var cache: [Int: (global: Tensor, local: Tensor)] = [:]
-    public private(set) var step = 0
+    public internal(set) var step = 0
 
     /// A tuner.
     public init(learner: PromptLearner, teacher: CLIPModel, student: TwoStreamStudent, data: any TrainingImages,
@@ -61,26 +61,15 @@ public final class PromptTuner {
                                         warmupEpochs: configuration.warmupEpochs, epochs: Double(configuration.epochs))
     }
 
-    public var iterationsPerEpoch: Int {
-        let n = data.count, b = configuration.batchSize
-        if configuration.dropLast && n >= b { return n / b }
-        return (n + b - 1) / b
+    /// The batches and the step budget.
+    public var plan: EpochPlan {
+        EpochPlan(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
+                  maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
+                  seed: configuration.seed)
     }
 
-    public var totalSteps: Int {
-        let all = iterationsPerEpoch * configuration.epochs
-        return configuration.maxSteps.map { min($0, all) } ?? all
-    }
-
-    func batches(epoch: Int) -> [[Int]] {
-        var order = Array(0..<data.count)
-        if configuration.shuffle {
-            var rng = SeededRandom(seed: configuration.seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
-            order.shuffle(using: &rng)
-        }
-        let b = configuration.batchSize
-        return (0..<iterationsPerEpoch).map { i in Array(order[(i * b)..<min((i + 1) * b, order.count)]) }
-    }
+    /// The optimizer steps of the whole run (bounded by `maxSteps`).
+    public var totalSteps: Int { plan.totalSteps }
 
     /// Image features of `indices` (cached unless the data is augmented).
     func features(_ indices: [Int], epoch: Int) throws -> (global: Tensor, local: Tensor) {
@@ -103,7 +92,7 @@ public final class PromptTuner {
         guard !kept.isEmpty else { return nil }
         let (global, local) = try features(kept, epoch: epoch)
         let labels = data.labels(of: kept)
-        let lr = schedule.learningRate(at: Double(epoch) + Double(iteration) / Double(iterationsPerEpoch))
+        let lr = schedule.learningRate(at: plan.time(epoch: epoch, iteration: iteration))
         optimizer.learningRate = lr
         let scoring = TwoStreamScoring(topK: configuration.topK, globalOnly: configuration.globalOnly)
         let (loss, grads) = valueAndGradient(learner) {
@@ -117,50 +106,32 @@ public final class PromptTuner {
     }
 
     /// Trains, writing `prompt.safetensors` (`context` [positions, C] in prompt order and
-    /// `context_token_ids`), `training-log.jsonl` and a resumable checkpoint into `output`.
+    /// `context_token_ids`), `training.json`, `training-log.jsonl` and a resumable
+    /// `checkpoint/` into `output`.
     @discardableResult
     public func run(output: String, resume: Bool = false, onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
-        let run = try RunFolder(path: output, resume: resume, configuration: configuration)
-        var start = (epoch: 0, iteration: 0)
-        if resume, let state = run.state {
-            let file = try SafetensorsFile(path: run.checkpointPath + "/context.safetensors")
-            learner.context = Tensor(shape: learner.context.shape, scalars: try file.floats("context"))
-            try optimizer.load(from: run.checkpointPath + "/optimizer.safetensors")
-            step = state.step
-            start = (state.epoch, state.iteration)
-        }
-        var logs: [StepLog] = []
-        let total = totalSteps
-        _ = onEvent(.started(step: step, totalSteps: total, images: data.count))
-        var position = start
-        epochs: for epoch in start.epoch..<configuration.epochs {
-            for (i, batch) in batches(epoch: epoch).enumerated() where epoch > start.epoch || i >= start.iteration {
-                if step >= total { break epochs }
-                position = (epoch, i + 1)
-                if let log = try trainStep(batch, epoch: epoch, iteration: i) {
-                    logs.append(log)
-                    try run.append(log)
-                    if onEvent(.step(log, totalSteps: total)) == .stop { break epochs }
-                }
-            }
-            position = (epoch + 1, 0)
-            try save(run, epoch: position.epoch, iteration: position.iteration)
-            _ = onEvent(.epochFinished(epoch: epoch))
-        }
-        try save(run, epoch: position.epoch, iteration: position.iteration)
-        _ = onEvent(.checkpointSaved(path: output))
-        _ = onEvent(.finished(steps: step))
-        return logs
+        try runEpochs(output: output, resume: resume, configuration: configuration, onEvent: onEvent)
+    }
+}
+
+extension PromptTuner: EpochTrainer {
+    var imageCount: Int { data.count }
+
+    func restore(from checkpoint: String) throws {
+        let file = try SafetensorsFile(path: checkpoint + "/context.safetensors")
+        learner.context = Tensor(shape: learner.context.shape, scalars: try file.floats("context"))
+        try optimizer.load(from: checkpoint + "/optimizer.safetensors")
     }
 
-    private func save(_ run: RunFolder, epoch: Int, iteration: Int) throws {
-        try run.saveCheckpoint(RunState(step: step, epoch: epoch, iteration: iteration)) { folder in
-            var state = SafetensorsWriter()
-            state.add("context", floats: learner.context.scalars, shape: learner.context.shape)
-            try state.write(to: folder + "/context.safetensors")
-            try optimizer.save(to: folder + "/optimizer.safetensors")
-        }
-        try learner.savePrompt(to: run.path + "/prompt.safetensors")
+    func writeCheckpoint(into folder: String) throws {
+        var state = SafetensorsWriter()
+        state.add("context", floats: learner.context.scalars, shape: learner.context.shape)
+        try state.write(to: folder + "/context.safetensors")
+        try optimizer.save(to: folder + "/optimizer.safetensors")
+    }
+
+    func writeProduct(into folder: String) throws {
+        try learner.savePrompt(to: folder + "/prompt.safetensors")
     }
 }
 

@@ -1,3 +1,4 @@
+import MKTData
 import MKTFormats
 import MKTTensor
 
@@ -44,23 +45,9 @@ public struct TrainingInputError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(path): \(problem)" }
 }
 
-/// Labels read from `.npy` and mapped to {−1, 0, +1} (0/1 or boolean input means −1/+1).
-public enum LabelMatrix {
-    /// Reads [N, L] labels; validates the rank and the values.
-    public static func read(_ path: String) throws -> (values: [Float], rows: Int, columns: Int) {
-        let array = try NpyArray.read(path)
-        guard array.shape.count == 2 else {
-            throw TrainingInputError(path: path, problem: "labels must be 2-D [N, L], got shape \(array.shape)")
-        }
-        var values = array.floats()
-        let distinct = Set(values)
-        if array.dtype == .bool || distinct.isSubset(of: [0, 1]) {
-            values = values.map { $0 == 1 ? 1 : -1 }
-        } else if !distinct.isSubset(of: [-1, 0, 1]) {
-            throw TrainingInputError(path: path, problem: "labels must be +1/-1/0 (or 0/1), found \(distinct.sorted().prefix(4))")
-        }
-        return (values, array.shape[0], array.shape[1])
-    }
+extension GroundTruthMatrix {
+    /// The labels as row-major floats (+1, −1, 0) for the trainers.
+    var floats: [Float] { values.map(Float.init) }
 }
 
 /// Preprocessed pixels [N, 3, S, S] held in memory (no augmentation).
@@ -83,7 +70,8 @@ public struct PreprocessedImages: TrainingImages {
     /// Reads `pixels.npy` [N, 3, S, S] and `labels.npy` [N, L], checking that they agree.
     /// - Parameter imageSize: the model's input size S (checked).
     public static func read(pixels pixelsPath: String, labels labelsPath: String, imageSize: Int) throws -> PreprocessedImages {
-        let (labels, rows, columns) = try LabelMatrix.read(labelsPath)
+        let truth = try GroundTruthMatrix.read(labelsPath)
+        let (labels, rows, columns) = (truth.floats, truth.rows, truth.columns)
         let array = try NpyArray.read(pixelsPath)
         guard array.shape.count == 4, array.shape[1] == 3, array.shape[2] == imageSize, array.shape[3] == imageSize else {
             throw TrainingInputError(path: pixelsPath, problem: "pixels must be [N, 3, \(imageSize), \(imageSize)] for this model, got \(array.shape)")

@@ -232,21 +232,7 @@ extension NpyArray {
 
     /// The complete `.npy` (format 1.0, or 2.0 when the header needs it) file bytes.
     public func encoded() -> Data {
-        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
-        var header = "{'descr': '\(dtype.rawValue)', 'fortran_order': False, 'shape': (\(dims)), }"
-        var prefixLength = 10
-        if header.utf8.count + 11 > 65535 { prefixLength = 12 }
-        let pad = (64 - (prefixLength + header.utf8.count + 1) % 64) % 64
-        header += String(repeating: " ", count: pad) + "\n"
-        var out = Data(Self.magic)
-        let length = header.utf8.count
-        if prefixLength == 10 {
-            out.append(contentsOf: [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)])
-        } else {
-            out.append(contentsOf: [2, 0, UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF),
-                                    UInt8((length >> 16) & 0xFF), UInt8(length >> 24)])
-        }
-        out.append(contentsOf: Array(header.utf8))
+        var out = Self.header(shape: shape, dtype: dtype)
         out.append(bytes)
         return out
     }

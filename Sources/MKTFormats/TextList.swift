@@ -28,7 +28,8 @@ public enum TextList {
     /// whitespace.
     /// - Throws: ``FormatError`` if the file is missing or has no non-blank line.
     public static func lines(_ path: String) throws -> [String] {
-        let lines = try text(path).split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is a single Character in Swift, so it is a separator of its own.
+        let lines = try text(path).split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }
         guard !lines.isEmpty else { throw FormatError(path: path, problem: "the list is empty") }

@@ -177,6 +177,45 @@ public struct Preprocessor: Sendable {
         }
     }
 
+    /// Decodes and preprocesses `paths` in chunks, for lists too long to hold in memory: each
+    /// chunk of up to `chunkSize` images is processed in parallel, then handed to `body` with
+    /// its range in `paths` and its [count, 3, S, S] floats, in list order.
+    ///
+    /// ```swift
+    /// try pre.preprocess(paths: files, chunkSize: 256) { range, floats in
+    ///     try writer.append(UnsafeRawBufferPointer(floats))
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - paths: N image files.
+    ///   - chunkSize: Images per chunk (memory: chunkSize x ``valuesPerImage`` floats).
+    ///   - threads: Worker threads (default: one per core).
+    ///   - progress: Called with the number of images finished so far (from worker threads).
+    ///   - body: Receives each chunk; the buffer is only valid during the call.
+    /// - Throws: ``ImageError`` naming the first bad file in list order (chunks before it have
+    ///   been handed to `body`), or what `body` throws.
+    public func preprocess(
+        paths: [String], chunkSize: Int, threads: Int = ProcessorCount.value,
+        progress: (@Sendable (Int) -> Void)? = nil,
+        body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void
+    ) throws {
+        precondition(chunkSize >= 1, "chunkSize must be positive")
+        let chunk = min(chunkSize, max(paths.count, 1))
+        var buffer = [Float](repeating: 0, count: chunk * valuesPerImage)
+        for start in stride(from: 0, to: paths.count, by: chunk) {
+            let range = start..<min(paths.count, start + chunk)
+            let part = Array(paths[range])
+            try buffer.withUnsafeMutableBufferPointer { floats in
+                try preprocess(paths: part, into: floats, threads: threads,
+                               progress: progress.map { report in { @Sendable done in report(start + done) } })
+            }
+            try buffer.withUnsafeBufferPointer { floats in
+                try body(range, UnsafeBufferPointer(rebasing: floats[..<(range.count * valuesPerImage)]))
+            }
+        }
+    }
+
     /// Decodes and preprocesses `paths` in parallel: [N, 3, S, S].
     ///
     /// - Throws: ``ImageError`` naming the first bad file in list order.

@@ -123,7 +123,38 @@ enum Resampler {
         c.first.withUnsafeBufferPointer { first in
             c.count.withUnsafeBufferPointer { count in
                 c.weights.withUnsafeBufferPointer { weights in
-                    for r in 0..<rowCount {
+                    var r = 0
+                    // Two rows at a time share the coefficient loads and the loop overhead.
+                    while r + 1 < rowCount {
+                        let line0 = input + r * stride, line1 = line0 + stride
+                        let out0 = output + r * outCount * 3, out1 = out0 + outCount * 3
+                        for o in 0..<outCount {
+                            var a0 = half, a1 = half, a2 = half
+                            var b0 = half, b1 = half, b2 = half
+                            let k = weights.baseAddress! + o * taps
+                            let offset = (Int(first[o]) - columnOffset) * 3
+                            var p = line0 + offset, q = line1 + offset
+                            for j in 0..<Int(count[o]) {
+                                let w = k[j]
+                                a0 = a0 &+ Int32(p[0]) &* w
+                                a1 = a1 &+ Int32(p[1]) &* w
+                                a2 = a2 &+ Int32(p[2]) &* w
+                                b0 = b0 &+ Int32(q[0]) &* w
+                                b1 = b1 &+ Int32(q[1]) &* w
+                                b2 = b2 &+ Int32(q[2]) &* w
+                                p += 3
+                                q += 3
+                            }
+                            out0[3 * o] = clip8(a0)
+                            out0[3 * o + 1] = clip8(a1)
+                            out0[3 * o + 2] = clip8(a2)
+                            out1[3 * o] = clip8(b0)
+                            out1[3 * o + 1] = clip8(b1)
+                            out1[3 * o + 2] = clip8(b2)
+                        }
+                        r += 2
+                    }
+                    if r < rowCount {
                         let line = input + r * stride
                         let out = output + r * outCount * 3
                         for o in 0..<outCount {

@@ -80,6 +80,7 @@ public final class TwoStreamStudent: Module {
     /// from a student folder (`config.json` + `model.safetensors` with vision keys only).
     /// - Throws: ``CLIPError`` / ``CheckpointError`` naming the file and key.
     public static func load(directory: String) throws -> TwoStreamStudent {
+        let directory = try CLIPModel.checkFolder(directory)
         let config = try CLIPConfiguration.read(directory + "/config.json")
         let path = directory + "/model.safetensors"
         guard FileManager.default.fileExists(atPath: path) else {

@@ -5,7 +5,7 @@ import ArgumentParser
 /// Every subcommand prints a short summary on stdout and progress on stderr, exits non-zero with
 /// a one-line message on bad input, and never leaves a half-written output file behind.
 @main
-struct MKTCommand: ParsableCommand {
+struct MKTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mkt",
         abstract: "Open-vocabulary multi-label image classification by multi-modal knowledge transfer.",
@@ -17,10 +17,19 @@ struct MKTCommand: ParsableCommand {
             EmbedImagesCommand.self,
             EmbedTextCommand.self,
             ZeroShotCommand.self,
+            NUSWideCommand.self,
+            SynthDatasetCommand.self,
+            ReportCommand.self,
             DistillCommand.self,
             ScoreCommand.self,
             ProfileCommand.self,
             PromptTuneCommand.self,
+            SynthWorldCommand.self,
+            ContrastiveTuneCommand.self,
+            WorldDemoCommand.self,
+            BenchmarkCommand.self,
+            DemoCommand.self,
+            PipelinesCommand.self,
         ]
     )
 }

@@ -11,6 +11,12 @@ import TestSupport
         #expect(paths == [dir + "/a.jpg", dir + "/sub/b.png", "/abs/c.jpg"])
     }
 
+    @Test func windowsLineEndsSeparateLines() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try "1\tairport\r\n2\tanimal\r\nbeach\r\n".write(toFile: dir + "/crlf.txt", atomically: true, encoding: .utf8)
+        #expect(try TextList.labels(dir + "/crlf.txt") == ["airport", "animal", "beach"])
+    }
+
     @Test func labelsUseTheLastTabField() throws {
         let dir = Fixtures.temporaryDirectory()
         try "1\tairport\nanimal\n".write(toFile: dir + "/labels.txt", atomically: true, encoding: .utf8)

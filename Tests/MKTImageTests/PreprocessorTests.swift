@@ -29,6 +29,19 @@ import TestSupport
         #expect(try pre.preprocess(contentsOf: paths[3]) == Array(try pre.preprocess(paths: paths, threads: 2)[(3 * pre.valuesPerImage)..<(4 * pre.valuesPerImage)]))
     }
 
+    @Test func chunksArriveInOrderAndEqualTheBatch() throws {
+        let paths = try Reference.listedImages()
+        let pre = Preprocessor(preset: .mkt, size: 64)
+        let whole = try pre.preprocess(paths: paths)
+        var joined: [Float] = [], ranges: [Range<Int>] = []
+        try pre.preprocess(paths: paths, chunkSize: 4, threads: 2) { range, floats in
+            ranges.append(range)
+            joined += floats
+        }
+        #expect(ranges == [0..<4, 4..<8, 8..<11])
+        #expect(joined == whole)
+    }
+
     @Test func firstBadFileInListOrderIsReported() throws {
         let folder = Fixtures.temporaryDirectory("mkt-pre")
         let good = try Reference.listedImages()

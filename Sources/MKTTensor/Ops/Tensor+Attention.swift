@@ -26,7 +26,7 @@ extension Tensor {
             let n = pair / heads, h = pair % heads
             let q = pq + n * t * ld + h * d, k = q + c, v = q + 2 * c
             let s = pp + pair * t * t
-            sgemm(false, true, m: t, n: t, k: d, alpha: scale, q, lda: ld, k, ldb: ld, s, ldc: t)
+            BLAS.sgemm(false, true, m: t, n: t, k: d, alpha: scale, q, lda: ld, k, ldb: ld, s, ldc: t)
             for i in 0..<t {
                 let row = s + i * t
                 let valid = causal ? i + 1 : t
@@ -35,7 +35,7 @@ extension Tensor {
                 VectorMath.scale(row, count: valid, by: 1 / sum)
                 if valid < t { (row + valid).initialize(repeating: 0, count: t - valid) }
             }
-            sgemm(false, false, m: t, n: d, k: t, s, lda: t, v, ldb: ld, po + n * t * c + h * d, ldc: c)
+            BLAS.sgemm(false, false, m: t, n: d, k: t, s, lda: t, v, ldb: ld, po + n * t * c + h * d, ldc: c)
         }
         let qkv = detached()
         let p = Tensor(shape: [b, heads, t, t], storage: probs)
@@ -50,24 +50,27 @@ extension Tensor {
                 let dq = pd + n * t * ld + h * d, dk = dq + c, dv = dq + 2 * c
                 let dO = pg + n * t * c + h * d
                 let prob = pp + pair * t * t, dp = pdp + pair * t * t
-                sgemm(true, false, m: t, n: d, k: t, prob, lda: t, dO, ldb: c, dv, ldc: ld)
-                sgemm(false, true, m: t, n: t, k: d, dO, lda: c, v, ldb: ld, dp, ldc: t)
+                BLAS.sgemm(true, false, m: t, n: d, k: t, prob, lda: t, dO, ldb: c, dv, ldc: ld)
+                BLAS.sgemm(false, true, m: t, n: t, k: d, dO, lda: c, v, ldb: ld, dp, ldc: t)
                 for i in 0..<t {
                     let pr = prob + i * t, dr = dp + i * t
                     var dot: Float = 0
                     for j in 0..<t { dot += pr[j] * dr[j] }
                     for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
                 }
-                sgemm(false, false, m: t, n: d, k: t, alpha: scale, dp, lda: t, k, ldb: ld, dq, ldc: ld)
-                sgemm(true, false, m: t, n: d, k: t, alpha: scale, dp, lda: t, q, ldb: ld, dk, ldc: ld)
+                BLAS.sgemm(false, false, m: t, n: d, k: t, alpha: scale, dp, lda: t, k, ldb: ld, dq, ldc: ld)
+                BLAS.sgemm(true, false, m: t, n: d, k: t, alpha: scale, dp, lda: t, q, ldb: ld, dk, ldc: ld)
             }
             return [Tensor(shape: qkv.shape, storage: grad)]
         }
     }
 
     /// Runs `body(pair)` for every (batch, head) pair, on both cores with single-threaded BLAS
-    /// inside (the per-head GEMMs are too small to split).
+    /// inside (the per-head GEMMs are too small to split). Holds ``BLAS/lock`` throughout, so
+    /// `body` calls the unserialised `BLAS.sgemm`.
     static func forEachHead(_ pairs: Int, _ body: (Int) -> Void) {
+        BLAS.lock.lock()
+        defer { BLAS.lock.unlock() }
         let workers = Swift.min(Parallel.workers, pairs)
         if workers <= 1 {
             for i in 0..<pairs { body(i) }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// `mkt preprocess`: decode an image list and write the normalised pixels as `<f4` [N, 3, S, S].
 ///
-/// Every image is decoded and checked before anything is written; a bad image (missing, empty,
+/// Every image is decoded before the output file appears: the pixels are streamed, chunk by chunk,
+/// into a temporary file that is renamed into place at the end. A bad image (missing, empty,
 /// truncated, corrupt, unsupported, too large) stops the command with a one-line message naming
 /// the file, and no output file is left behind.
 struct PreprocessCommand: ParsableCommand {
@@ -47,23 +48,28 @@ struct PreprocessCommand: ParsableCommand {
         let preprocessor = Preprocessor(preset: preset, size: size,
                                         decoder: ImageDecoder(maxPixels: maxPixels))
         let n = paths.count
-        let perImage = preprocessor.valuesPerImage
         // Workers report from their own threads; LineProgress is not thread-safe, so serialise.
         let reporter = Mutex(LineProgress(label: "preprocess", total: n))
         let workers = threads ?? ProcessorCount.value
-        var pixels = Data(count: n * perImage * MemoryLayout<Float>.size)
+        // Chunks are appended to a temporary file that becomes the output only when every image
+        // has been decoded; a bad image removes it.
+        let writer = try NpyStreamWriter(path: output, shape: [n, 3, size, size], dtype: .float32)
         let clock = ContinuousClock()
         let started = clock.now
-        try pixels.withUnsafeMutableBytes { raw in
-            let floats = raw.bindMemory(to: Float.self)
-            try preprocessor.preprocess(paths: paths, into: floats, threads: workers,
-                                        progress: { done in reporter.withLock { $0.update(done) } })
+        do {
+            try preprocessor.preprocess(paths: paths, chunkSize: 256, threads: workers,
+                                        progress: { done in reporter.withLock { $0.update(done) } }) { _, floats in
+                try writer.append(UnsafeRawBufferPointer(floats))
+            }
+            try writer.finish()
+        } catch {
+            writer.cancel()
+            throw error
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        try NpyArray(shape: [n, 3, size, size], dtype: .float32, bytes: pixels).write(to: output)
         let rate = seconds > 0 ? Double(n) / seconds : 0
         print("preprocessed \(n) images (\(preset.rawValue), \(size)x\(size)) -> \(output) <f4 [\(n), 3, \(size), \(size)]; "
-              + "decode+preprocess \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", rate)) images/s on \(workers) thread(s)")
+              + "decode+preprocess+write \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", rate)) images/s on \(workers) thread(s)")
     }
 }

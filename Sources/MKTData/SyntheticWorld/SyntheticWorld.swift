@@ -1,0 +1,219 @@
+import MKTImage
+
+/// Which stream of the world an image comes from. The streams never share an image.
+public enum WorldSplit: String, Sendable, CaseIterable, Codable {
+    /// Image–caption pairs for training the teacher (contrastive tuning, pre-training).
+    case teacher
+    /// The downstream training set (seen labels annotated, as noisy tags).
+    case train
+    /// The downstream test set (every label, clean).
+    case test
+
+    var key: UInt64 {
+        switch self {
+        case .teacher: 1
+        case .train: 2
+        case .test: 3
+        }
+    }
+}
+
+/// The settings of a ``SyntheticWorld``.
+public struct SyntheticWorldConfiguration: Sendable, Equatable, Codable {
+    /// Images are S × S pixels.
+    public var imageSize: Int = 64
+    /// The fewest objects in an image.
+    public var minObjects: Int = 1
+    /// The most objects in an image.
+    public var maxObjects: Int = 3
+    /// The seed of every random choice.
+    public var seed: UInt64 = 0
+    /// The chance that a true seen tag is missing from a training image's annotation.
+    public var tagDropRate: Double = 0.15
+    /// The chance that a false seen tag is added to a training image's annotation.
+    public var spuriousTagRate: Double = 0.02
+    /// How teacher-training captions vary.
+    public var captionStyle = CaptionStyle()
+
+    /// The defaults: 64 × 64 images with 1–3 objects, seed 0.
+    public init() {}
+
+    /// Checks the ranges.
+    /// - Throws: ``SyntheticWorldError`` naming the setting.
+    public func validate() throws {
+        guard imageSize >= 16 && imageSize <= 1024 else {
+            throw SyntheticWorldError(setting: "image size", problem: "must be 16...1024, got \(imageSize)")
+        }
+        guard minObjects >= 1, maxObjects >= minObjects, maxObjects <= 6 else {
+            throw SyntheticWorldError(setting: "objects", problem: "need 1 <= min <= max <= 6, got \(minObjects)...\(maxObjects)")
+        }
+        for (name, p) in [("tag drop rate", tagDropRate), ("spurious tag rate", spuriousTagRate),
+                          ("tag list rate", captionStyle.tagListRate), ("object omission rate", captionStyle.objectOmissionRate),
+                          ("word omission rate", captionStyle.wordOmissionRate)] where !(p >= 0 && p <= 1) {
+            throw SyntheticWorldError(setting: name, problem: "must be a probability in [0, 1], got \(p)")
+        }
+    }
+}
+
+/// A seeded generator of small RGB scenes with captions and NUS-WIDE-style multi-label
+/// annotations.
+///
+/// Each image shows 1–3 objects (8 shapes × 8 colours, 3 sizes, plain/striped/dotted) on one
+/// of 4 backgrounds, and comes with a caption ("a small striped red star and a blue circle on
+/// sand"). The downstream data set labels it like NUS-WIDE:
+///
+/// - **seen labels** (``seenLabels``, 14): the shapes, the backgrounds and the textures
+///   `striped`, `dotted`. On the training split they are noisy user tags: each true tag is
+///   dropped with ``SyntheticWorldConfiguration/tagDropRate``, each false one added with
+///   ``SyntheticWorldConfiguration/spuriousTagRate``.
+/// - **unseen labels** (``unseenLabels``, 8): the colours, clean. They are never given to the
+///   downstream training; a teacher knows them only through language (its captions name
+///   colours). Colours are chosen because a small teacher trained for minutes on a CPU learns
+///   them well from captions, while shape words need far more capacity or training.
+///
+/// Every image is made from its own random stream keyed by (seed, split, index), so images can
+/// be generated on the fly, in any order, in parallel, and the same seed gives the same bytes.
+///
+/// ```swift
+/// let world = try SyntheticWorld(SyntheticWorldConfiguration())
+/// let sample = world.sample(.train, 0)
+/// print(sample.caption, sample.seenLabels)      // "a red star on sand", [+1, -1, …]
+/// let image = world.render(sample.scene)        // RGBImage, 64 × 64
+/// ```
+public struct SyntheticWorld: Sendable {
+    /// The settings.
+    public let configuration: SyntheticWorldConfiguration
+
+    /// A world.
+    /// - Throws: ``SyntheticWorldError`` for settings out of range.
+    public init(_ configuration: SyntheticWorldConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+    }
+
+    /// The textures that are labels (plain is the absence of a texture label).
+    public static let textureLabels: [WorldTexture] = [.striped, .dotted]
+
+    /// Seen labels, in column order: shapes, backgrounds, textures.
+    public static let seenLabels: [String] =
+        WorldShape.allCases.map(\.word) + WorldBackground.allCases.map(\.word) + textureLabels.compactMap(\.word)
+
+    /// Unseen labels, in column order: the colours.
+    public static let unseenLabels: [String] = WorldColor.allCases.map(\.word)
+
+    /// All labels for generalised zero-shot evaluation: seen, then unseen.
+    public static let gzslLabels: [String] = seenLabels + unseenLabels
+
+    /// Every attribute of an image (the GZSL labels), for supervised pre-training of a teacher's
+    /// image tower.
+    public static var attributeLabels: [String] { gzslLabels }
+
+    /// Every word a canonical or sampled caption can contain, besides the labels.
+    public static let fillerWords: [String] = ["a", "and", "on", "small", "large"]
+
+    // MARK: Scenes
+
+    /// The scene of image `index` of `split`.
+    public func scene(_ split: WorldSplit, _ index: Int) -> WorldScene {
+        let c = configuration
+        var rng = WorldRandom(seed: c.seed, keys: split.key, UInt64(index))
+        let s = Double(c.imageSize), unit = s / 64
+        let background = rng.pick(WorldBackground.allCases)
+        let count = c.minObjects + rng.below(c.maxObjects - c.minObjects + 1)
+        var objects: [WorldObject] = []
+        for _ in 0..<count {
+            let shape = rng.pick(WorldShape.allCases)
+            let color = rng.pick(WorldColor.allCases)
+            let u = rng.unit()
+            let texture: WorldTexture = u < 0.5 ? .plain : (u < 0.75 ? .striped : .dotted)
+            let radius = rng.uniform(6, 13) * unit
+            let size: WorldSize = radius < 8.4 * unit ? .small : (radius > 10.6 * unit ? .large : .medium)
+            let rotation = rng.uniform(-0.35, 0.35)
+            // Place the centre so that objects overlap little (best of 40 tries).
+            var best = (x: s / 2, y: s / 2, gap: -Double.infinity)
+            for _ in 0..<40 {
+                let x = rng.uniform(radius, s - radius), y = rng.uniform(radius, s - radius)
+                var gap = Double.infinity
+                for o in objects {
+                    let d = ((x - o.x) * (x - o.x) + (y - o.y) * (y - o.y)).squareRoot()
+                    gap = min(gap, d - 0.85 * (radius + o.radius))
+                }
+                if gap > best.gap { best = (x, y, gap) }
+                if gap >= 0 { break }
+            }
+            let base = color.rgb
+            let rgb = [base.0, base.1, base.2].map { max(0, min(255, $0 + rng.uniform(-14, 14))) }
+            objects.append(WorldObject(shape: shape, color: color, texture: texture, size: size, x: best.x, y: best.y,
+                                       radius: radius, rotation: rotation, rgb: rgb))
+        }
+        return WorldScene(background: background, objects: objects, noiseSeed: rng.next())
+    }
+
+    /// The pixels of a scene: S × S RGB.
+    public func render(_ scene: WorldScene) -> RGBImage {
+        WorldRenderer.render(scene, size: configuration.imageSize)
+    }
+
+    /// A training caption of image `index` of `split` for epoch-like `pass`: varied wording
+    /// (``CaptionStyle``), different on every pass, always true of the image.
+    public func sampledCaption(_ split: WorldSplit, _ index: Int, pass: Int, scene: WorldScene? = nil) -> String {
+        let scene = scene ?? self.scene(split, index)
+        var rng = WorldRandom(seed: configuration.seed, keys: split.key, UInt64(index), 0xCA97, UInt64(pass))
+        return scene.sampledCaption(configuration.captionStyle, rng: &rng)
+    }
+
+    // MARK: Labels
+
+    /// The true seen labels of a scene, in ``seenLabels`` order: +1 present, −1 absent.
+    public static func seenTruth(_ scene: WorldScene) -> [Float] {
+        let shapes = Set(scene.objects.map(\.shape)), textures = Set(scene.objects.map(\.texture))
+        return WorldShape.allCases.map { shapes.contains($0) ? 1 : -1 }
+            + WorldBackground.allCases.map { scene.background == $0 ? 1 : -1 }
+            + textureLabels.map { textures.contains($0) ? 1 : -1 }
+    }
+
+    /// The true unseen labels of a scene, in ``unseenLabels`` order: +1 present, −1 absent.
+    public static func unseenTruth(_ scene: WorldScene) -> [Float] {
+        let colors = Set(scene.objects.map(\.color))
+        return WorldColor.allCases.map { colors.contains($0) ? 1 : -1 }
+    }
+
+    /// The seen labels as annotated: noisy tags on the training split, the truth elsewhere.
+    public func annotatedSeenLabels(_ split: WorldSplit, _ index: Int, scene: WorldScene) -> [Float] {
+        let truth = SyntheticWorld.seenTruth(scene)
+        guard split == .train else { return truth }
+        var rng = WorldRandom(seed: configuration.seed, keys: split.key, UInt64(index), 0x7A95)
+        return truth.map { value in
+            let flip = rng.unit() < (value > 0 ? configuration.tagDropRate : configuration.spuriousTagRate)
+            return flip ? -value : value
+        }
+    }
+
+    /// Image `index` of `split`: its scene, canonical caption and labels (pixels are rendered
+    /// separately, with ``render(_:)``).
+    public func sample(_ split: WorldSplit, _ index: Int) -> WorldSample {
+        let scene = self.scene(split, index)
+        return WorldSample(split: split, index: index, scene: scene, caption: scene.caption,
+                           seenLabels: annotatedSeenLabels(split, index, scene: scene),
+                           unseenLabels: SyntheticWorld.unseenTruth(scene),
+                           attributes: SyntheticWorld.seenTruth(scene) + SyntheticWorld.unseenTruth(scene))
+    }
+}
+
+/// One image of the world with its caption and labels (each label vector +1/−1).
+public struct WorldSample: Sendable, Equatable {
+    public var split: WorldSplit
+    public var index: Int
+    public var scene: WorldScene
+    /// The canonical caption.
+    public var caption: String
+    /// [seenLabels.count], as annotated (noisy on the training split).
+    public var seenLabels: [Float]
+    /// [unseenLabels.count], clean.
+    public var unseenLabels: [Float]
+    /// [attributeLabels.count]: every attribute, clean (seen truth, then unseen).
+    public var attributes: [Float]
+
+    /// [gzslLabels.count]: the annotated seen labels, then the unseen ones.
+    public var gzslLabels: [Float] { seenLabels + unseenLabels }
+}

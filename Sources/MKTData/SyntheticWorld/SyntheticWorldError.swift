@@ -1,0 +1,15 @@
+/// A problem with synthetic-world settings or its output folder, naming the setting or file.
+public struct SyntheticWorldError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The setting or path concerned.
+    public let setting: String
+    /// What is wrong.
+    public let problem: String
+
+    /// An error about `setting` (a setting name or a path).
+    public init(setting: String, problem: String) {
+        self.setting = setting
+        self.problem = problem
+    }
+
+    public var description: String { "\(setting): \(problem)" }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import MKTCLIP
+import MKTFormats
+import MKTNN
+import MKTOptim
+import MKTTensor
+import MKTTokenizer
+
+/// The trainable part of contrastive tuning: the CLIP model and the sigmoid loss's bias.
+///
+/// The bias is not part of a Hugging Face CLIP checkpoint (zero-shot scores do not use it), so
+/// it lives here and in the run's `state.json`.
+final class ContrastivePair: Module {
+    let clip: CLIPModel
+    /// [] (a scalar)
+    @Parameter var logitBias: Tensor
+
+    init(clip: CLIPModel, bias: Float) {
+        self.clip = clip
+        logitBias = Tensor(bias)
+        super.init()
+    }
+}
+
+/// Contrastive tuning of a CLIP model on image–caption pairs: CLIP from scratch, LiT (locked
+/// image tower), or either tower locked independently, with the softmax (InfoNCE) or sigmoid
+/// loss and a learned temperature.
+///
+/// Per step: the batch's captions are tokenized and run through the text tower (only up to the
+/// longest end token); images run through the image tower. A locked tower runs without a tape;
+/// when the image tower is locked and the source is finite, each image's embedding is computed
+/// once and cached. AdamW with linear warmup and cosine decay (per step), weight decay on
+/// tensors with ≥ 2 dimensions; after each step `logit_scale` is clamped to
+/// [0, ``ContrastiveConfiguration/maxLogitScale``] (as CLIP).
+///
+/// ```swift
+/// let clip = CLIPModel.randomlyInitialized(config, seed: 0)
+/// let tuner = ContrastiveTuner(model: clip, tokenizer: tokenizer, source: pairs, configuration: .lit)
+/// try tuner.run(output: "teacher", tokenizerSource: bpeFolder)
+/// ```
+/// ### References
+/// - Radford et al., "Learning Transferable Visual Models From Natural Language Supervision", 2021.
+/// - Zhai et al., "LiT: Zero-Shot Transfer with Locked-image text Tuning", CVPR 2022.
+/// - Zhai et al., "Sigmoid Loss for Language Image Pre-Training", ICCV 2023.
+public final class ContrastiveTuner {
+    public let model: CLIPModel
+    public let tokenizer: CLIPTokenizer
+    public let source: any ImageCaptionSource
+    public let configuration: ContrastiveConfiguration
+    public let schedule: WarmupCosineSchedule
+    let pair: ContrastivePair
+    let optimizer: AdamW
+    /// Optimizer steps taken so far.
+    public private(set) var step = 0
+    /// Cached unit image embeddings [imageCount · D] of a locked image tower, and which are set.
+    private var cache: [Float] = []
+    private var cached: [Bool] = []
+
+    /// A tuner. Marks the parameters of locked towers frozen (and the others trainable).
+    public init(model: CLIPModel, tokenizer: CLIPTokenizer, source: any ImageCaptionSource,
+                configuration: ContrastiveConfiguration) {
+        precondition(source.imageSize == model.configuration.vision.imageSize,
+                     "source images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
+        self.model = model
+        self.tokenizer = tokenizer
+        self.source = source
+        self.configuration = configuration
+        if let s = configuration.initialLogitScale { model.logitScale = Tensor(Float(s)) }
+        pair = ContrastivePair(clip: model, bias: Float(configuration.initialLogitBias))
+        let imageTrains = configuration.imageTower == .unlocked, textTrains = configuration.textTower == .unlocked
+        let sigmoid = configuration.objective == .sigmoid
+        pair.setTrainable { key in
+            if key == "logit_bias" { return sigmoid }
+            if key == "clip.logit_scale" { return true }
+            if key.hasPrefix("clip.vision_model.") || key == "clip.visual_projection.weight" { return imageTrains }
+            return textTrains
+        }
+        let shapes = pair.parameters().mapValues(\.shape)
+        let flat = pair.trainableKeys().filter { (shapes[$0]?.count ?? 0) < 2 }
+        optimizer = AdamW(learningRate: configuration.learningRate, beta1: 0.9, beta2: 0.98, epsilon: 1e-6,
+                          weightDecay: configuration.weightDecay,
+                          groups: [ParameterGroup(keys: flat, weightDecay: 0)])
+        schedule = WarmupCosineSchedule(base: configuration.learningRate, minimum: configuration.minLearningRate,
+                                        warmupEpochs: Double(configuration.warmupSteps), epochs: Double(configuration.steps))
+    }
+
+    /// The sigmoid loss's bias b.
+    public var logitBias: Float { pair.logitBias.item }
+
+    /// The keys (Hugging Face names) of the parameters this tuner trains.
+    public var trainableKeys: [String] {
+        pair.trainableKeys().map { $0.hasPrefix("clip.") ? String($0.dropFirst(5)) : $0 }
+    }
+
+    /// The images of step `step` (0-based) and the caption pass they are on.
+    public func batch(step: Int) -> (indices: [Int], passes: [Int]) {
+        let b = configuration.batchSize
+        guard let n = source.imageCount else {
+            return (Array((step * b)..<((step + 1) * b)), Array(repeating: 0, count: b))
+        }
+        var orders: [Int: [Int]] = [:]
+        var indices: [Int] = [], passes: [Int] = []
+        for position in (step * b)..<((step + 1) * b) {
+            let pass = position / n
+            if orders[pass] == nil {
+                var rng = SeededRandom(seed: configuration.seed &+ 0x5851_F42D &* UInt64(pass + 1))
+                orders[pass] = Array(0..<n).shuffled(using: &rng)
+            }
+            indices.append(orders[pass]![position % n])
+            passes.append(pass)
+        }
+        return (indices, passes)
+    }
+
+    /// Unit image embeddings [B, D] of a locked image tower (no tape; cached for a finite
+    /// source).
+    public func lockedImageEmbeddings(_ indices: [Int]) throws -> Tensor {
+        let d = model.configuration.projectionDim
+        guard let n = source.imageCount else {
+            let pixels = try source.pixels(indices)
+            return Tape.withoutRecording { model.imageFeatures(pixels).l2Normalized(axis: -1) }
+        }
+        if cache.isEmpty {
+            cache = [Float](repeating: 0, count: n * d)
+            cached = [Bool](repeating: false, count: n)
+        }
+        let missing = Array(Set(indices.filter { !cached[$0] })).sorted()
+        for start in stride(from: 0, to: missing.count, by: 256) {
+            let chunk = Array(missing[start..<min(start + 256, missing.count)])
+            let pixels = try source.pixels(chunk)
+            let e = Tape.withoutRecording { model.imageFeatures(pixels).l2Normalized(axis: -1) }.scalars
+            for (row, i) in chunk.enumerated() {
+                for j in 0..<d { cache[i * d + j] = e[row * d + j] }
+                cached[i] = true
+            }
+        }
+        return Tensor(shape: [indices.count, d]) { p in
+            for (row, i) in indices.enumerated() { for j in 0..<d { p[row * d + j] = cache[i * d + j] } }
+        }
+    }
+
+    /// Text features [B, D] of token sequences sorted by length, run in chunks of
+    /// ``ContrastiveTuner/textChunk`` rows (differentiable; rows in input order).
+    func textFeatures(_ sequences: [[Int]]) -> Tensor {
+        let chunks = stride(from: 0, to: sequences.count, by: ContrastiveTuner.textChunk).map { start in
+            model.textFeatures(Array(sequences[start..<min(start + ContrastiveTuner.textChunk, sequences.count)]))
+        }
+        return chunks.count == 1 ? chunks[0] : Tensor.concatenate(chunks, axis: 0)
+    }
+
+    /// Captions per text-tower pass (each pass is padded to its longest caption).
+    static let textChunk = 32
+
+    /// The token sequences of captions, truncated to the model's context.
+    func tokens(_ captions: [String]) -> [[Int]] {
+        let context = model.configuration.text.maxPositionEmbeddings
+        return captions.map { tokenizer.tokenizeUnpadded($0, contextLength: context).map(Int.init) }
+    }
+
+    /// The loss of one batch and the gradients of the trained parameters (keyed as
+    /// ``trainableKeys``), without updating anything. Locked towers get no gradient.
+    public func lossAndGradients(indices: [Int], passes: [Int]) throws -> (loss: Float, accuracy: Double, gradients: [String: Tensor]) {
+        var captions = [String](repeating: "", count: indices.count)
+        for pass in Set(passes) {
+            let rows = passes.indices.filter { passes[$0] == pass }
+            for (row, caption) in zip(rows, source.captions(rows.map { indices[$0] }, pass: pass)) { captions[row] = caption }
+        }
+        // The loss does not depend on the order of the pairs: sort them by caption length so
+        // that the text tower runs on chunks of similar length (each padded only to its own
+        // longest caption).
+        let unsorted = tokens(captions)
+        let order = unsorted.indices.sorted { (unsorted[$0].count, $0) < (unsorted[$1].count, $1) }
+        let sequences = order.map { unsorted[$0] }
+        let images = order.map { indices[$0] }
+        let imageLocked = configuration.imageTower == .locked
+        let lockedImages = imageLocked ? try lockedImageEmbeddings(images) : nil
+        let pixels = imageLocked ? nil : try source.pixels(images)
+        let textLocked = configuration.textTower == .locked
+        let lockedTexts = textLocked ? Tape.withoutRecording { textFeatures(sequences).l2Normalized(axis: -1) } : nil
+        var logitsSeen = Tensor(0)
+        let (loss, grads) = valueAndGradient(pair) {
+            let image = lockedImages ?? model.imageFeatures(pixels!)
+            let text = lockedTexts ?? textFeatures(sequences)
+            switch configuration.objective {
+            case .softmax:
+                let logits = InfoNCELoss().logits(image: image, text: text, logitScale: model.logitScale)
+                logitsSeen = logits.detached()
+                return InfoNCELoss()(logits: logits)
+            case .sigmoid:
+                let logits = SigmoidContrastiveLoss().logits(image: image, text: text, logitScale: model.logitScale,
+                                                             logitBias: pair.logitBias)
+                logitsSeen = logits.detached()
+                return SigmoidContrastiveLoss()(logits: logits)
+            }
+        }
+        var named: [String: Tensor] = [:]
+        for (k, g) in grads { named[k.hasPrefix("clip.") ? String(k.dropFirst(5)) : k] = g }
+        return (loss.item, logitsSeen.diagonalAccuracy(), named)
+    }
+
+    /// One optimizer step on the batch of the current step.
+    public func trainStep() throws -> TeacherStepLog {
+        let (indices, passes) = batch(step: step)
+        let lr = schedule.learningRate(at: Double(step))
+        optimizer.learningRate = lr
+        let (loss, accuracy, named) = try lossAndGradients(indices: indices, passes: passes)
+        var grads: [String: Tensor] = [:]
+        for (k, g) in named { grads[k == "logit_bias" ? k : "clip." + k] = g }
+        optimizer.update(pair, gradients: grads)
+        let limit = Float(configuration.maxLogitScale)
+        model.logitScale = Tensor(min(max(model.logitScale.item, 0), limit))
+        step += 1
+        return TeacherStepLog(step: step, lr: lr, loss: Double(loss), logitScale: Double(Foundation.exp(model.logitScale.item)),
+                              accuracy: accuracy, images: indices.count)
+    }
+
+    // MARK: Runs
+
+    /// Checks, before any work, that `output` can take a new run (missing or empty) or holds
+    /// one to resume.
+    /// - Throws: ``TrainingInputError`` naming the folder.
+    public static func checkOutput(_ output: String, resume: Bool) throws {
+        let fm = FileManager.default
+        if resume {
+            guard fm.fileExists(atPath: output + "/state.json") else {
+                throw TrainingInputError(path: output, problem: "no run to resume (state.json missing)")
+            }
+        } else if let existing = try? fm.contentsOfDirectory(atPath: output), !existing.isEmpty {
+            throw TrainingInputError(path: output, problem: "output folder already holds files; pass --resume to continue it or choose a new folder")
+        }
+    }
+
+    /// Trains for ``ContrastiveConfiguration/steps`` steps, writing a Hugging Face CLIP folder
+    /// into `output` (`config.json`, `model.safetensors`, and `vocab.json` + `merges.txt`
+    /// copied from `tokenizerSource`) plus the run's `training.json`, `training-log.jsonl` and a
+    /// resumable checkpoint (`optimizer.safetensors`, `state.json`).
+    ///
+    /// - Parameters:
+    ///   - resume: continue the run in `output` from its checkpoint; the batches are a function
+    ///     of the step, so a resumed run takes the same steps as an uninterrupted one.
+    ///   - onEvent: progress; `.stop` ends training after a checkpoint.
+    /// - Throws: ``TrainingInputError`` for an output folder that already holds files (without
+    ///   `resume`) or has no run to resume; file errors.
+    @discardableResult
+    public func run(output: String, resume: Bool = false, tokenizerSource: String? = nil,
+                    onEvent: (TeacherTrainingEvent) -> TrainingControl = { _ in .more }) throws -> [TeacherStepLog] {
+        let folder = try TeacherRunFolder(path: output, resume: resume, configuration: configuration)
+        if resume, let state = folder.state {
+            let saved = try CLIPModel.load(directory: output)
+            model.update(saved.parameters())
+            pair.logitBias = Tensor(state.logitBias)
+            try optimizer.load(from: folder.optimizerPath)
+            step = state.step
+        }
+        var logs: [TeacherStepLog] = []
+        _ = onEvent(.started(step: step, totalSteps: configuration.steps))
+        while step < configuration.steps {
+            let log = try trainStep()
+            logs.append(log)
+            try folder.append(log)
+            let stop = onEvent(.step(log, totalSteps: configuration.steps)) == .stop
+            if stop || step % max(1, configuration.checkpointEvery) == 0 || step == configuration.steps {
+                try save(folder, tokenizerSource: tokenizerSource)
+                _ = onEvent(.checkpointSaved(path: output))
+            }
+            if stop { break }
+        }
+        if logs.isEmpty { try save(folder, tokenizerSource: tokenizerSource) }
+        _ = onEvent(.finished(steps: step))
+        return logs
+    }
+
+    private func save(_ folder: TeacherRunFolder, tokenizerSource: String?) throws {
+        try model.save(directory: folder.path, tokenizerSource: tokenizerSource)
+        try optimizer.save(to: folder.optimizerPath)
+        try folder.writeState(TeacherRunState(step: step, logitBias: pair.logitBias.item))
+    }
+}

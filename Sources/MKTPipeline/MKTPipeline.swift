@@ -1,2 +1,0 @@
-/// Pipelines of stages declared with a result builder.
-public enum MKTPipelineModule {}

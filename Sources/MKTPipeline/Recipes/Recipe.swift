@@ -1,0 +1,160 @@
+import MKTDistill
+
+/// Settings a built-in recipe may take from the command line; each recipe documents which.
+public struct RecipeOptions: Sendable {
+    /// A dataset root (NUS-WIDE).
+    public var root: String?
+    /// A Hugging Face CLIP folder for the teacher.
+    public var teacher: String?
+    /// Where to copy the report.
+    public var report: String?
+    /// Stage-1 epochs (the recipe's default when `nil`).
+    public var epochs: Int?
+    /// Stage-2 epochs.
+    public var promptEpochs: Int?
+    /// Images per training step.
+    public var batchSize: Int?
+    /// Stop each training stage after this many steps.
+    public var maxSteps: Int?
+    /// Images to generate (synthetic data).
+    public var images: Int?
+    /// The seed of every random choice.
+    public var seed: UInt64
+
+    /// No settings: every recipe's defaults, seed 42.
+    public init(root: String? = nil, teacher: String? = nil, report: String? = nil, epochs: Int? = nil,
+                promptEpochs: Int? = nil, batchSize: Int? = nil, maxSteps: Int? = nil, images: Int? = nil, seed: UInt64 = 42) {
+        self.root = root
+        self.teacher = teacher
+        self.report = report
+        self.epochs = epochs
+        self.promptEpochs = promptEpochs
+        self.batchSize = batchSize
+        self.maxSteps = maxSteps
+        self.images = images
+        self.seed = seed
+    }
+}
+
+/// A built-in pipeline: a name, a one-line description, and how to declare it from options.
+public struct Recipe: Sendable {
+    /// The name (`mkt benchmark <name>`).
+    public let name: String
+    /// One line for `mkt pipelines`.
+    public let summary: String
+    /// The options it reads, for help texts (e.g. `--root DIR --teacher DIR`).
+    public let usage: String
+    private let make: @Sendable (RecipeOptions) throws -> Pipeline
+
+    /// A recipe.
+    public init(name: String, summary: String, usage: String, make: @escaping @Sendable (RecipeOptions) throws -> Pipeline) {
+        self.name = name
+        self.summary = summary
+        self.usage = usage
+        self.make = make
+    }
+
+    /// The pipeline for `options`.
+    /// - Throws: ``PipelineError`` when a required option is missing.
+    public func pipeline(_ options: RecipeOptions) throws -> Pipeline { try make(options) }
+}
+
+/// The recipes that ship with MKT, each declared as a ``Pipeline``.
+public enum Recipes {
+    /// Every built-in recipe.
+    public static let all: [Recipe] = [nusWide, synthetic, demo]
+
+    /// The recipe named `name`, if any.
+    public static func named(_ name: String) -> Recipe? { all.first { $0.name == name } }
+
+    /// MKT on NUS-WIDE: the paper's table, CLIP zero-shot beside MKT.
+    public static let nusWide = Recipe(
+        name: "nus-wide",
+        summary: "MKT on NUS-WIDE (raw layout at --root) with a CLIP teacher: CLIP zero-shot and MKT, ZSL and GZSL, mAP and F1@3/5",
+        usage: "--root DIR --teacher DIR [--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N]"
+    ) { o in
+        guard let root = o.root else { throw PipelineError(stage: nil, problem: "recipe nus-wide needs --root (the NUS-WIDE folder)") }
+        guard let teacher = o.teacher else {
+            throw PipelineError(stage: nil, problem: "recipe nus-wide needs --teacher (a Hugging Face CLIP folder, e.g. openai/clip-vit-base-patch16)")
+        }
+        return Pipeline("nus-wide", summary: "MKT on NUS-WIDE") {
+            NUSWideDataset(root: root)
+            CLIPTeacher(directory: teacher)
+            TeacherZeroShot()
+            MKTMethod(topK: 16,
+                      distill: Distill(epochs: o.epochs ?? 20, batchSize: o.batchSize ?? 64, maxSteps: o.maxSteps, seed: o.seed),
+                      promptTuning: PromptTuning(epochs: o.promptEpochs ?? 4, batchSize: o.batchSize ?? 64, maxSteps: o.maxSteps, seed: o.seed))
+            Evaluate(.zsl, .gzsl, topK: [3, 5])
+            Report(to: o.report, title: "MKT on NUS-WIDE")
+        }
+    }
+
+    /// MKT end to end on a small synthetic set in NUS-WIDE's layout.
+    public static let synthetic = Recipe(
+        name: "synthetic",
+        summary: "MKT on a generated NUS-WIDE-layout set with a CLIP teacher: the whole benchmark in minutes",
+        usage: "--teacher DIR [--images N] [--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N]"
+    ) { o in
+        guard let teacher = o.teacher else {
+            throw PipelineError(stage: nil, problem: "recipe synthetic needs --teacher (a Hugging Face CLIP folder; Tests/Fixtures/tiny-clip runs in seconds)")
+        }
+        return Pipeline("synthetic", summary: "MKT on synthetic NUS-WIDE") {
+            SyntheticNUSWideDataset(images: o.images ?? 400, seed: o.seed)
+            CLIPTeacher(directory: teacher)
+            TeacherZeroShot()
+            MKTMethod(topK: 16,
+                      distill: Distill(epochs: o.epochs ?? 4, batchSize: o.batchSize ?? 32, maxSteps: o.maxSteps, seed: o.seed),
+                      promptTuning: PromptTuning(epochs: o.promptEpochs ?? 2, batchSize: o.batchSize ?? 32, maxSteps: o.maxSteps, seed: o.seed))
+            Evaluate(.zsl, .gzsl, topK: [3, 5])
+            Report(to: o.report, title: "MKT on synthetic NUS-WIDE")
+        }
+    }
+
+    /// The demo: a synthetic world, a teacher trained on it, MKT, a report.
+    public static let demo = Recipe(
+        name: "demo",
+        summary: "the whole method with nothing downloaded: a synthetic world, a small CLIP teacher trained on it (LiT), MKT, and a report",
+        usage: "[--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--images N]"
+    ) { o in
+        let c = demoSettings(o)
+        return Pipeline("demo", summary: "MKT on a synthetic world") {
+            SyntheticWorldData(c)
+            WorldTeacherPretraining(c)
+            WorldTeacherLiT(c)
+            TeacherZeroShot(prompts: .syntheticWorld)
+            MKTMethod(topK: c.distillation.topK, prompts: .syntheticWorld,
+                      distill: Distill(settings: c.distillation, augment: false),
+                      promptTuning: PromptTuning(settings: c.promptTuning), scoreStageOne: true)
+            Evaluate(.zsl, .gzsl, topK: [3, 5])
+            Report(to: o.report, title: "MKT on a synthetic world")
+        }
+    }
+
+    /// The demo's settings: the library's defaults (``MKTDistill/SyntheticWorldDemoConfiguration``)
+    /// with the recipe options applied (`--images` sets the training images, the test set is
+    /// half as large) and the teacher checkpointed every 50 steps so that an interrupted run
+    /// loses little.
+    public static func demoSettings(_ o: RecipeOptions) -> SyntheticWorldDemoConfiguration {
+        var c = SyntheticWorldDemoConfiguration()
+        c.contrastive.checkpointEvery = 50
+        c.distillation.seed = o.seed
+        c.promptTuning.seed = o.seed
+        if let epochs = o.epochs { c.distillation.epochs = epochs }
+        if let epochs = o.promptEpochs { c.promptTuning.epochs = epochs }
+        if let b = o.batchSize {
+            c.distillation.batchSize = b
+            c.promptTuning.batchSize = b
+        }
+        if let m = o.maxSteps {
+            c.distillation.maxSteps = m
+            c.promptTuning.maxSteps = m
+            c.pretraining.steps = min(c.pretraining.steps, m)
+            c.contrastive.steps = min(c.contrastive.steps, m)
+        }
+        if let n = o.images {
+            c.trainImages = n
+            c.testImages = max(1, n / 2)
+        }
+        return c
+    }
+}

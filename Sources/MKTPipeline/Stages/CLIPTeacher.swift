@@ -1,0 +1,79 @@
+import Foundation
+import MKTCLIP
+import MKTTensor
+import MKTTokenizer
+
+/// The CLIP teacher from a Hugging Face CLIP folder (`config.json`, `model.safetensors`,
+/// `vocab.json`, `merges.txt`).
+///
+/// Loaded on first use, so a re-run whose later stages are all unchanged never reads it. Its
+/// configuration fingerprints the folder's files (content up to 64 MB, else size and time).
+public struct CLIPTeacher: Stage {
+    /// The model folder.
+    public let directory: String
+
+    /// The teacher in `directory`.
+    public init(directory: String) { self.directory = directory }
+
+    public var name: String { "CLIP teacher" }
+    public var produces: [AnyPipelineKey] { [PipelineKey.teacher.erased] }
+    public var configuration: JSONValue {
+        get throws {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+                throw PipelineError(stage: nil, problem: "\(directory): no such model folder (a Hugging Face CLIP folder)")
+            }
+            return try Fingerprints.files([
+                "config": directory + "/config.json", "weights": directory + "/model.safetensors",
+                "vocabulary": directory + "/vocab.json", "merges": directory + "/merges.txt",
+            ])
+        }
+    }
+
+    public func run(_ context: StageContext) async throws {
+        let directory = directory
+        try context.set(.teacher) {
+            let clip = try CLIPModel.load(directory: directory)
+            clip.freeze()
+            return TeacherModel(clip: clip, tokenizer: try CLIPTokenizer(directory: directory))
+        }
+    }
+}
+
+/// Label embeddings from the teacher's text tower for every label of the dataset (seen and
+/// unseen): one template (`text_projection` of the prompt's end token, not normalised, as MKT's
+/// stage 1 uses), or a prompt ensemble (mean of unit embeddings, renormalised).
+///
+/// Stage 1 of MKT distils against these for the seen labels; without prompt tuning they also
+/// score the unseen labels.
+public struct TemplateEmbeddings: Stage {
+    /// The prompts.
+    public let prompts: LabelPrompts
+
+    /// Embeddings of `template` filled with each label.
+    public init(template: String = "There is a {} in the scene") { prompts = .template(template) }
+
+    /// Embeddings from any prompts.
+    public init(prompts: LabelPrompts) { self.prompts = prompts }
+
+    public var name: String { "Label embeddings" }
+    public var needs: [StageRequirement] { [.key(.dataset), .key(.teacher)] }
+    public var produces: [AnyPipelineKey] { [PipelineKey.labelEmbeddings.erased] }
+    public var configuration: JSONValue { prompts.configuration }
+    public var caching: StageCaching { .whenUnchanged }
+
+    public func run(_ context: StageContext) async throws {
+        let data = try context.value(.dataset)
+        let teacher = try context.value(.teacher)
+        let labels = data.allLabels
+        let embeddings = Tape.withoutRecording { prompts.embeddings(labels, teacher: teacher) }      // [L, D]
+        let table = LabelEmbeddingTable(labels: labels, embeddings: embeddings, origin: prompts.origin)
+        try SavedArtifacts.write(table, to: context.folder)
+        try context.set(.labelEmbeddings, table)
+    }
+
+    public func restore(_ context: StageContext) throws {
+        let folder = context.folder
+        try context.set(.labelEmbeddings) { try SavedArtifacts.readTable(from: folder) }
+    }
+}

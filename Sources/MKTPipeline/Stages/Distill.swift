@@ -1,0 +1,111 @@
+import Foundation
+import MKTDistill
+import MKTImage
+import MKTStudent
+
+/// MKT stage 1: the student learns the seen labels with the ranking loss while an L1 term keeps
+/// its global feature close to the teacher's (``MKTDistill/DistillationTrainer``).
+///
+/// Trains a copy of the incoming student (whose weights also serve as the frozen teacher
+/// features) against the label embeddings of the seen labels. The run folder (`run/`: model,
+/// optimizer state, training log) is checkpointed every epoch; an interrupted run resumes from
+/// its checkpoint when the pipeline runs again. The local stream's k comes from the student.
+/// Training images given as files get MKT's augmentation unless `augment` is false.
+public struct Distill: Stage {
+    /// The trainer's settings (its `topK` and `globalOnly` are taken from the student).
+    public let settings: DistillationConfiguration
+    /// Augment training images given as files (RandomResizedCrop, flip, RandAugment).
+    public let augment: Bool
+
+    /// Stage 1 with the reference settings except those given.
+    /// - Parameters:
+    ///   - epochs: epochs the schedule spans.
+    ///   - batchSize: images per step.
+    ///   - learningRate: the base learning rate.
+    ///   - maxSteps: stop after this many steps (the schedule still spans `epochs`).
+    ///   - augment: augment training images given as files.
+    ///   - seed: the seed of shuffling and augmentation.
+    public init(epochs: Int = 20, batchSize: Int = 64, learningRate: Double = 1e-3, maxSteps: Int? = nil,
+                augment: Bool = true, seed: UInt64 = 42) {
+        var s = DistillationConfiguration()
+        s.epochs = epochs
+        s.batchSize = batchSize
+        s.learningRate = learningRate
+        s.maxSteps = maxSteps
+        s.seed = seed
+        settings = s
+        self.augment = augment
+    }
+
+    /// Stage 1 with every setting given.
+    public init(settings: DistillationConfiguration, augment: Bool = true) {
+        self.settings = settings
+        self.augment = augment
+    }
+
+    public var name: String { "Distill" }
+    public var needs: [StageRequirement] { [.key(.dataset), .key(.student), .key(.labelEmbeddings)] }
+    public var produces: [AnyPipelineKey] { [PipelineKey.student.erased] }
+    public var caching: StageCaching { .whenUnchanged }
+    public var configuration: JSONValue {
+        get throws {
+            guard settings.epochs >= 1, settings.batchSize >= 1, settings.trainableBlocks >= 1 else {
+                throw PipelineError(stage: nil, problem: "epochs, batch size and trainable blocks must be at least 1")
+            }
+            var json = try JSONValue(encoding: settings)
+            if case var .object(o) = json {
+                o["topK"] = nil; o["globalOnly"] = nil
+                o["augment"] = .bool(augment)
+                json = .object(o)
+            }
+            return json
+        }
+    }
+
+    public func run(_ context: StageContext) async throws {
+        let data = try context.value(.dataset)
+        let incoming = try context.value(.student)
+        let table = try context.value(.labelEmbeddings)
+        let seen = try table.rows(data.seenLabels)                                             // [S, D]
+        let student = incoming.copy(), teacher = incoming.copy()
+        guard settings.trainableBlocks <= student.model.blockCount else {
+            throw PipelineError(stage: context.stage.description, problem: "trains \(settings.trainableBlocks) blocks but the student has \(student.model.blockCount)")
+        }
+        guard seen.shape[1] == student.model.configuration.projectionDim else {
+            throw PipelineError(stage: context.stage.description, problem: "label embeddings have width \(seen.shape[1]) but the student projects to \(student.model.configuration.projectionDim)")
+        }
+        var s = settings
+        s.topK = incoming.scoring.topK
+        s.globalOnly = incoming.scoring.globalOnly
+        let images = try data.train.training(size: student.model.configuration.vision.imageSize, augment: augment, seed: s.seed)
+        let trainer = DistillationTrainer(student: student.model, teacher: teacher.model, labelEmbeddings: seen,
+                                          data: images, configuration: s)
+        let output = context.path("run")
+        let resume = try TrainingRunFolder.prepare(output, resuming: context.isResuming)
+        try trainer.run(output: output, resume: resume, onEvent: context.trainingObserver())
+        if context.isCancelled { throw CancellationError() }
+        try SavedArtifacts.writeJSON(ScoringRecord(incoming.scoring), to: context.path("scoring.json"))
+        try context.set(.student, student)
+    }
+
+    public func restore(_ context: StageContext) throws {
+        let folder = context.folder
+        try context.set(.student) {
+            let scoring = try SavedArtifacts.readJSON(ScoringRecord.self, from: folder + "/scoring.json")
+            return StudentModel(model: try MKTStudent.TwoStreamStudent.load(directory: folder + "/run"), scoring: scoring.scoring)
+        }
+    }
+}
+
+/// A student's scoring rule as saved next to its weights.
+struct ScoringRecord: Codable {
+    var topK: Int
+    var globalOnly: Bool
+
+    init(_ s: TwoStreamScoring) {
+        topK = s.topK
+        globalOnly = s.globalOnly
+    }
+
+    var scoring: TwoStreamScoring { TwoStreamScoring(topK: topK, globalOnly: globalOnly) }
+}

@@ -1,0 +1,62 @@
+import MKTImage
+import MKTTensor
+
+/// Scores the test images with the student and the current label embeddings, in both zero-shot
+/// settings: ZSL over the unseen labels, GZSL over seen and unseen (each normalised over its own
+/// label set, mkt-method §3.1). Produces `scores/<method>`.
+///
+/// Placed after ``Distill`` it measures stage 1 with template embeddings; after
+/// ``PromptTuning``, the full MKT.
+public struct ScoreStudent: Stage {
+    /// The method's display name in reports.
+    public let method: String
+    /// Images per forward pass.
+    public let batchSize: Int
+
+    /// Scores named `method`.
+    public init(as method: String = "MKT", batchSize: Int = 32) {
+        self.method = method
+        self.batchSize = batchSize
+    }
+
+    public var name: String { "Scores (\(method))" }
+    public var needs: [StageRequirement] { [.key(.dataset), .key(.student), .key(.labelEmbeddings)] }
+    public var produces: [AnyPipelineKey] { [PipelineKey.scores(method).erased] }
+    public var caching: StageCaching { .whenUnchanged }
+    public var configuration: JSONValue { ["method": .string(method)] }
+
+    public func run(_ context: StageContext) async throws {
+        let data = try context.value(.dataset)
+        let student = try context.value(.student)
+        let table = try context.value(.labelEmbeddings)
+        let settings: [ZeroShotSetting] = data.unseenLabels.isEmpty ? [.gzsl] : [.zsl, .gzsl]
+        let labelRows = try settings.map { try table.rows(data.labels($0)) }                   // [L, D] each
+        let size = student.model.configuration.vision.imageSize
+        let n = data.test.count
+        var rows: [[Float]] = settings.map { _ in [] }
+        for start in stride(from: 0, to: n, by: max(1, batchSize)) {
+            try Task.checkCancellation()
+            let indices = Array(start..<min(start + batchSize, n))
+            let pixels = try data.test.pixels(indices, size: size, preset: .mkt)
+            Tape.withoutRecording {
+                let (global, local) = student.model(pixels)
+                for (i, labels) in labelRows.enumerated() {
+                    rows[i] += student.scoring.scores(global: global, local: local, labels: labels).scalars
+                }
+            }
+            context.report(StageProgress(unit: "image", done: indices.last! + 1, total: n))
+        }
+        var scores: [ZeroShotSetting: Tensor] = [:]
+        for (i, setting) in settings.enumerated() {
+            scores[setting] = Tensor(shape: [n, labelRows[i].shape[0]], scalars: rows[i])
+        }
+        let set = ScoreSet(method: method, scores: scores)
+        try SavedArtifacts.write(set, to: context.folder)
+        try context.set(.scores(method), set)
+    }
+
+    public func restore(_ context: StageContext) throws {
+        let folder = context.folder, method = method
+        try context.set(.scores(method)) { try SavedArtifacts.readScores(from: folder) }
+    }
+}

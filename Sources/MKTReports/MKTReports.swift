@@ -1,2 +1,0 @@
-/// Markdown, JSON and HTML reports of evaluation results.
-public enum MKTReportsModule {}

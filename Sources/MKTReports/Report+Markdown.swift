@@ -1,0 +1,97 @@
+import Foundation
+import MKTMetrics
+
+extension Report {
+    /// The report as Markdown (tables and lists; the charts are in the HTML report).
+    public func markdown() -> String {
+        let t = table
+        var md = ["# \(title)", ""]
+        md.append("\(runs.count) evaluation result\(runs.count == 1 ? "" : "s"); values ×100. Charts: `report.html`.")
+        md.append("")
+        md.append("## Results")
+        md.append("")
+        md.append(resultsTableMarkdown())
+        md.append("")
+        md.append("| Run | Setting | Images | Labels | mAP | 95% CI | mAP seen / unseen / H | Labels without positives |")
+        md.append("|---|---|---|---|---|---|---|---|")
+        for run in runs {
+            let r = run.result
+            let ci = r.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } ?? "–"
+            let split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
+            let empty = r.positives.map { String($0.filter { $0 == 0 }.count) } ?? "–"
+            md.append("| \(run.name) | \(ResultsTable.displayName(run.setting)) | \(r.images) | \(r.labels) | \(String(format: "%.2f", r.meanAP * 100)) | \(ci) | \(split) | \(empty) |")
+        }
+        for setting in t.settings {
+            let comparisons = comparisons(setting: setting)
+            guard !comparisons.isEmpty else { continue }
+            md.append("")
+            md.append("## Comparison, \(ResultsTable.displayName(setting))")
+            md.append("")
+            for c in comparisons {
+                let parts = c.deltas.map { String(format: "%@ %+.2f", $0.0, $0.1) }
+                var line = "- **\(c.run.name)** vs \(c.baseline.name): " + parts.joined(separator: ", ")
+                if c.run.result.ap.count == c.baseline.result.ap.count {
+                    let better = zip(c.run.result.ap, c.baseline.result.ap).filter { $0 > $1 }.count
+                    line += "; AP higher on \(better) of \(c.run.result.ap.count) labels"
+                }
+                md.append(line)
+            }
+        }
+        md.append("")
+        md.append("## Per-label AP")
+        for run in runs {
+            let order = run.labelsByAP
+            let k = min(namedLabels, order.count)
+            func list(_ labels: ArraySlice<Int>) -> String {
+                labels.map { "\(run.labelName($0)) \(String(format: "%.1f", run.result.ap[$0] * 100))" }.joined(separator: ", ")
+            }
+            md.append("")
+            md.append("**\(run.name), \(ResultsTable.displayName(run.setting))**: best \(list(order.prefix(k))); worst \(list(order.suffix(k)))")
+        }
+        md.append("")
+        md.append("## Configuration")
+        for run in runs {
+            md.append("")
+            md.append("**\(run.name), \(ResultsTable.displayName(run.setting))** (`\(run.source)`)")
+            md.append("")
+            for (key, value) in configuration(run) { md.append("- \(key): \(value)") }
+        }
+        md.append("")
+        return md.joined(separator: "\n")
+    }
+
+    /// The paper-layout results table as a Markdown table (values ×100, best per column in bold).
+    public func resultsTableMarkdown() -> String {
+        let t = table
+        var md: [String] = []
+        let perSetting = t.columnLabels.count / max(t.settings.count, 1)
+        let header = ["Method"] + t.settings.flatMap { s in t.columnLabels.prefix(perSetting).map { "\(ResultsTable.displayName(s)) \($0)" } }
+        md.append("| " + header.joined(separator: " | ") + " |")
+        md.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
+        let best = t.columnBest
+        for method in t.methods {
+            let cells = t.row(method).enumerated().map { c, v -> String in
+                let s = ResultsTable.format(v)
+                return v != nil && v == best[c] && t.methods.count > 1 ? "**\(s)**" : s
+            }
+            md.append("| \(method) | " + cells.joined(separator: " | ") + " |")
+        }
+        return md.joined(separator: "\n")
+    }
+
+    /// The configuration lines of a run: what the result says about how it was measured.
+    func configuration(_ run: ReportRun) -> [(String, String)] {
+        let r = run.result
+        var lines: [(String, String)] = [
+            ("images × labels", "\(r.images) × \(r.labels)"),
+            ("AP tie rule", r.apMode?.rawValue ?? "reference"),
+            ("K", r.ks.map(String.init).joined(separator: ", ")),
+        ]
+        if let s = r.seenLabelCount { lines.append(("seen labels", "\(s) (then \(r.labels - s) unseen)")) }
+        if let ci = r.mapCI {
+            lines.append(("bootstrap", "\(ci.resamples) resamples, seed \(ci.seed), \(Int((ci.confidence * 100).rounded()))%"))
+        }
+        for key in (r.config ?? [:]).keys.sorted() { lines.append((key, r.config![key]!)) }
+        return lines
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import MKTMetrics
+
+/// A report over one or more evaluation results: `report.md`, `metrics.json` and a
+/// self-contained `report.html` (inline CSS and SVG, no scripts, no network).
+///
+/// Contents: the results table in the MKT paper's layout (ZSL and GZSL; P/R/F1 at each K, mAP;
+/// ×100), a comparison of the runs of each setting against the first one, per-label AP sorted
+/// (best and worst labels named), precision–recall curves and score distributions where the
+/// results carry them (`mkt evaluate --details`), and each run's configuration.
+///
+/// ```swift
+/// let report = Report(title: "NUS-WIDE", runs: [try ReportRun.load("clip.json"), try ReportRun.load("mkt.json")])
+/// try report.write(to: "reports/nus")
+/// ```
+public struct Report: Sendable {
+    /// The title.
+    public var title: String
+    /// The runs, in input order; the first run of a setting is the comparison baseline.
+    public var runs: [ReportRun]
+    /// How many best and worst labels are named per run.
+    public var namedLabels: Int = 5
+
+    /// Creates a report.
+    public init(title: String, runs: [ReportRun]) {
+        self.title = title
+        self.runs = runs
+    }
+
+    /// The paper-layout table of the runs.
+    public var table: ResultsTable { ResultsTable(runs: runs) }
+
+    /// The runs of a setting, in input order.
+    public func runs(setting: String) -> [ReportRun] { runs.filter { $0.setting == setting } }
+
+    /// One comparison line per run of a setting after the first: differences (×100) from the
+    /// first run's mAP and F1@K.
+    public func comparisons(setting: String) -> [(baseline: ReportRun, run: ReportRun, deltas: [(String, Double)])] {
+        let list = runs(setting: setting)
+        guard let base = list.first else { return [] }
+        return list.dropFirst().map { run in
+            var deltas = [("mAP", (run.result.meanAP - base.result.meanAP) * 100)]
+            for k in table.ks {
+                if let a = base.result.topK(k), let b = run.result.topK(k) { deltas.append(("F1@\(k)", (b.f1 - a.f1) * 100)) }
+            }
+            return (base, run, deltas)
+        }
+    }
+
+    /// The `metrics.json` document: every run's full result plus the table.
+    public func metricsJSON() throws -> Data {
+        struct RunJSON: Encodable { let name: String, setting: String, source: String, result: EvaluationResult }
+        struct TableJSON: Encodable { let methods: [String], settings: [String], columns: [String], rows: [String: [Double?]], scale: String }
+        struct Document: Encodable { let title: String, runs: [RunJSON], table: TableJSON }
+        let t = table
+        let document = Document(
+            title: title,
+            runs: runs.map { RunJSON(name: $0.name, setting: $0.setting, source: $0.source, result: $0.result) },
+            table: TableJSON(
+                methods: t.methods, settings: t.settings,
+                columns: t.settings.flatMap { s in t.columnLabels.prefix(t.columnLabels.count / max(t.settings.count, 1)).map { "\(ResultsTable.displayName(s)) \($0)" } },
+                rows: Dictionary(uniqueKeysWithValues: t.methods.map { ($0, t.row($0)) }), scale: "x100"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(document)
+    }
+
+    /// Writes `report.md`, `metrics.json` and `report.html` into `folder` (created if needed);
+    /// every file is written to a temporary name first and renamed only when all three are
+    /// complete.
+    /// - Returns: the three paths.
+    @discardableResult
+    public func write(to folder: String) throws -> [String] {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError(path: folder, problem: "cannot create the folder")
+        }
+        let files: [(String, Data)] = [
+            ("report.md", Data(markdown().utf8)), ("metrics.json", try metricsJSON()), ("report.html", Data(html().utf8)),
+        ]
+        var temporaries: [String] = []
+        defer { for t in temporaries { try? fm.removeItem(atPath: t) } }
+        for (name, data) in files {
+            let temporary = folder + "/.\(name).\(UUID().uuidString).tmp"
+            temporaries.append(temporary)
+            do { try data.write(to: URL(fileURLWithPath: temporary)) } catch {
+                throw ReportError(path: folder + "/" + name, problem: "cannot write (\(error.localizedDescription))")
+            }
+        }
+        var written: [String] = []
+        for ((name, _), temporary) in zip(files, temporaries) {
+            let path = folder + "/" + name
+            guard rename(temporary, path) == 0 else { throw ReportError(path: path, problem: "cannot write") }
+            written.append(path)
+        }
+        temporaries.removeAll()
+        return written
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import MKTPipeline
+import Testing
+
+/// SHA-256 against FIPS 180-4 / NIST test vectors.
+@Suite struct ContentHashTests {
+    @Test func knownDigests() {
+        #expect(ContentHash.sha256("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(ContentHash.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(ContentHash.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        let million = Data(repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(ContentHash.sha256(million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func combineSeparatesParts() {
+        #expect(ContentHash.combine(["ab", "c"]) != ContentHash.combine(["a", "bc"]))
+        #expect(ContentHash.combine(["x"]) == ContentHash.combine(["x"]))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import MKTPipeline
+import MKTTensor
+import Testing
+import TestSupport
+
+// The example of the "Declaring a pipeline" article (Sources/MKTPipeline/MKTPipeline.docc and
+// Docs/Pipelines.md), compiled and run here so that it cannot rot.
+
+/// A baseline: uniform random scores, i.e. what chance looks like in the report.
+struct RandomScores: Stage {
+    var seed: UInt64 = 0
+
+    var name: String { "Scores (random)" }
+    var needs: [StageRequirement] { [.key(.dataset)] }
+    var produces: [AnyPipelineKey] { [PipelineKey.scores("Random").erased] }
+    var configuration: JSONValue { ["seed": .number(Double(seed))] }
+
+    func run(_ context: StageContext) async throws {
+        let data = try context.value(.dataset)
+        var rng = SeededRandom(seed: seed)
+        var scores: [ZeroShotSetting: Tensor] = [:]
+        for setting in ZeroShotSetting.allCases {
+            let n = data.test.count, l = data.labels(setting).count
+            scores[setting] = Tensor(shape: [n, l], scalars: (0..<(n * l)).map { _ in Float.random(in: 0..<1, using: &rng) })
+        }
+        try context.set(.scores("Random"), ScoreSet(method: "Random", scores: scores))
+    }
+}
+
+/// The baselines of my benchmark, as one composite stage.
+struct Baselines: Stage {
+    var templates = ["a photo of a {}.", "There is a {} in the scene"]
+
+    var body: [any Stage] {
+        RandomScores()
+        TeacherZeroShot(templates: templates)
+    }
+}
+
+/// The whole benchmark.
+func myBenchmark(data: ZeroShotDataset, teacher: String, quick: Bool, report: String? = nil) -> Pipeline {
+    Pipeline("my-benchmark") {
+        InMemoryData(data)
+        CLIPTeacher(directory: teacher)
+        Baselines()
+        MKTMethod(topK: 3,
+                  distill: Distill(epochs: quick ? 2 : 20, batchSize: 4),
+                  promptTuning: quick ? nil : PromptTuning(epochs: 4, batchSize: 4))
+        Evaluate(.zsl, .gzsl, topK: [3, 5])
+        Report(to: report)
+    }
+}
+
+@Suite struct DeclaringAPipelineTests {
+    @Test func theExamplePlans() throws {
+        let plan = try myBenchmark(data: try TinyData.dataset(), teacher: Fixtures.path("tiny-clip"), quick: true).plan()
+        #expect(plan.steps.map(\.reference.name) == [
+            "Data (tiny)", "CLIP teacher", "Scores (random)", "Teacher features", "Scores (CLIP zero-shot)",
+            "Student", "Label embeddings", "Distill", "Scores (MKT)", "Evaluate", "Report",
+        ])
+        let full = try myBenchmark(data: try TinyData.dataset(), teacher: Fixtures.path("tiny-clip"), quick: false).plan()
+        #expect(full.steps.map(\.reference.name).contains("Prompt tuning"))
+    }
+
+    @Test func theExampleRunsAndReportsBaselinesBesideMKT() async throws {
+        let dir = Fixtures.temporaryDirectory("pipeline-example")
+        let pipeline = myBenchmark(data: try TinyData.dataset(), teacher: Fixtures.path("tiny-clip"), quick: true,
+                                   report: dir + "/report")
+        let finished = EventLog()
+        let result = try await pipeline.run(in: dir + "/run") { event in
+            if case .stageFinished = event { finished.callback(event) }
+        }
+        #expect(finished.all.count == 11)
+        let table = try result.value(.report).table
+        for method in ["Random", "CLIP zero-shot", "MKT"] { #expect(table.contains("| \(method) |")) }
+        let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+        #expect(markdown.contains("CLIP zero-shot"))
+    }
+
+    @Test func leavingOutTheTeacherFailsBeforeAnyWork() throws {
+        let pipeline = try Pipeline("no-teacher") {
+            InMemoryData(try TinyData.dataset())
+            Baselines()
+            Evaluate(.zsl)
+        }
+        #expect(throws: PipelineError(stage: "stage 3 \"Teacher features\"",
+                                      problem: "needs teacher, but no earlier stage produces it (add CLIPTeacher(directory:) before it)")) {
+            try pipeline.plan()
+        }
+    }
+}
