@@ -18,6 +18,7 @@ let package = Package(
         suite("Autodiff", ["MKTTensor", "MKTNN", "MKTOptim"]),
         suite("CLIPForward", ["MKTTensor", "MKTNN", "MKTCLIP", "MKTTokenizer"]),
         suite("ImageDecode", ["MKTImage"]),
+        suite("Metrics", ["MKTMetrics"]),
         .executableTarget(
             name: "ImagePreprocessing",
             dependencies: [.product(name: "MKTImage", package: "MKT")],
