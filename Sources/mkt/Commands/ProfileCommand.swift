@@ -13,18 +13,29 @@ struct ProfileCommand: ParsableCommand {
         abstract: "Time MKT's hot paths on this machine (random weights; nothing is downloaded).",
         discussion: """
         Cases: sgemm (N³), image (CLIP image tower forward), text (text tower over label prompts), \
-        stage1 (one MKT stage-1 step: teacher forward + student forward/backward + AdamW).
-        Prints one line per timed run and the median.
+        stage1 (one MKT stage-1 step: teacher forward + student forward/backward + AdamW), \
+        stage2 (one prompt-tuning step over --labels: text tower forward/backward + ranking loss + \
+        AdamW on the context), preprocess (decode + `clip` preprocessing of the --images list).
+        Prints one line per timed run and the median. With --serve, runs are driven from stdin \
+        (see ProfileCommand+Serve.swift), for side-by-side comparisons.
         """)
 
-    enum Case: String, ExpressibleByArgument, CaseIterable { case sgemm, image, text, stage1 }
+    enum Case: String, ExpressibleByArgument, CaseIterable { case sgemm, image, text, stage1, stage2, preprocess }
 
-    @Argument(help: "sgemm | image | text | stage1") var workload: Case
+    @Argument(help: "sgemm | image | text | stage1 | stage2 | preprocess") var workload: Case
     @Option(help: "Model sizes: b16 (ViT-B/16), b32, or tiny.") var model = "b16"
     @Option(help: "Batch size (images, or prompts for text).") var batch = 8
     @Option(help: "Matrix size for sgemm.") var size = 1024
     @Option(help: "Timed runs (after one warm-up).") var runs = 5
-    @Option(help: "Prompt length in tokens for text.") var tokens = 10
+    @Option(help: "Prompt length in tokens for text (without --labels).") var tokens = 10
+    @Option(help: "A label list (one per line): text embeds its prompts, stage2 tunes over them.") var labels: String?
+    @Option(help: "The prompt template of --labels, with {}.") var template = "There is a {} in the scene"
+    @Option(help: "A folder with the CLIP tokenizer's vocab.json and merges.txt (for --labels).") var tokenizer: String?
+    @Option(help: "Prompts per text-tower forward pass for text with --labels.") var chunk = 128
+    @Option(help: "An image list for preprocess.") var images: String?
+    @Option(help: "Worker threads for preprocess.") var threads = 1
+    @Option(help: "Repetitions of the workload inside one timed run (times are per repetition).") var inner = 1
+    @Flag(help: "After the warm-up print `ready`, then time one run per line read from stdin.") var serve = false
 
     func run() throws {
         let config = try Self.config(model)
@@ -46,6 +57,12 @@ struct ProfileCommand: ParsableCommand {
             work = { _ = Tape.withoutRecording { clip.imageFeatures(pixels) } }
             unit = "images"
             perRun = Double(batch)
+        case .text where labels != nil:
+            (work, unit, perRun) = try labelPrompts(config, &rng)
+        case .stage2:
+            (work, unit, perRun) = try promptStep(config, &rng)
+        case .preprocess:
+            (work, unit, perRun) = try preprocessing()
         case .text:
             let clip = CLIPModel(config)
             Self.randomize(clip, &rng)
@@ -70,11 +87,16 @@ struct ProfileCommand: ParsableCommand {
             unit = "images"
             perRun = Double(n)
         }
+        if inner > 1 {
+            let once = work, n = inner
+            work = { for _ in 0..<n { once() } }
+        }
         work()
+        if serve { return serveRuns(work, repetitions: inner) }
         for i in 0..<runs {
             let start = DispatchTime.now().uptimeNanoseconds
             work()
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(inner)
             times.append(seconds)
             print(String(format: "run %d: %.4f s, %.2f %@/s", i + 1, seconds, perRun / seconds, unit))
         }
