@@ -10,7 +10,9 @@ public enum VectorMath {
     @inline(__always)
     public static func exp(_ x: V) -> V {
         let hi = V(repeating: 88.72283), lo = V(repeating: -87.33654)
-        var v = x.clamped(lowerBound: lo, upperBound: hi)
+        var v = x
+        v.replace(with: lo, where: v .< lo)   // (`clamped` would not inline)
+        v.replace(with: hi, where: v .> hi)
         // Round to nearest by adding 1.5·2²³: the sum's low mantissa bits then hold n exactly
         // (a generic `rounded()` / Int32 conversion would compile to per-lane calls).
         let magic = V(repeating: 12_582_912)
