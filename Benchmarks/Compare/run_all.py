@@ -298,6 +298,9 @@ def main():
     folder = args.keep or tempfile.mkdtemp(prefix="mkt-compare-")
     os.makedirs(folder, exist_ok=True)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    # Inputs are made in a child process: the driver's own RSS would otherwise be the floor of
+    # every worker's ru_maxrss (Linux keeps the high-water mark across fork and exec).
+    subprocess.check_call([sys.executable, os.path.join(HERE, "data.py"), folder, ",".join(names), str(args.images)])
     d = data.prepare(folder, names, image_count=args.images, log=log)
     specs = cases(args.mkt, d)
     unknown = [n for n in names if n not in specs]
