@@ -35,6 +35,28 @@ public enum VectorMath {
         return r
     }
 
+    /// The lane-wise maximum (`pointwiseMax` compiles to a per-lane loop through memory).
+    @inline(__always)
+    public static func maximum(_ a: V, _ b: V) -> V {
+        var r = a
+        r.replace(with: b, where: b .> a)
+        return r
+    }
+
+    /// The first `count` (< 16) elements at `p`, the other lanes set to `padding`.
+    @inline(__always)
+    public static func load(_ p: UnsafePointer<Float>, count: Int, padding: Float) -> V {
+        var x = V(repeating: padding)
+        for j in 0..<count { x[j] = p[j] }
+        return x
+    }
+
+    /// Stores the first `count` (< 16) lanes of `x` at `p`.
+    @inline(__always)
+    public static func store(_ x: V, to p: UnsafeMutablePointer<Float>, count: Int) {
+        for j in 0..<count { p[j] = x[j] }
+    }
+
     /// `1 / (1 + e⁻ˣ)`.
     @inline(__always)
     public static func sigmoid(_ x: V) -> V {
@@ -58,10 +80,7 @@ public enum VectorMath {
             i += 16
         }
         if i < count {
-            var x = V(repeating: 0)
-            for j in 0..<(count - i) { x[j] = src[i + j] }
-            let y = f(x)
-            for j in 0..<(count - i) { dst[i + j] = y[j] }
+            store(f(load(src + i, count: count - i, padding: 0)), to: dst + i, count: count - i)
         }
     }
 
@@ -71,12 +90,11 @@ public enum VectorMath {
         var m = V(repeating: -.infinity)
         var i = 0
         while i + 16 <= count {
-            m = pointwiseMax(m, UnsafeRawPointer(p + i).loadUnaligned(as: V.self))
+            m = maximum(m, UnsafeRawPointer(p + i).loadUnaligned(as: V.self))
             i += 16
         }
-        var r = m.max()
-        while i < count { r = Swift.max(r, p[i]); i += 1 }
-        return r
+        if i < count { m = maximum(m, load(p + i, count: count - i, padding: -.infinity)) }
+        return m.max()
     }
 
     /// `p[i] = exp(p[i] − shift)` in place; returns the sum of the results.
@@ -91,14 +109,13 @@ public enum VectorMath {
             s += e
             i += 16
         }
-        var total = s.sum()
-        while i < count {
-            let e = exp(p[i] - shift)
-            p[i] = e
-            total += e
-            i += 1
+        if i < count {
+            // The tail in one vector; padding lanes are exp(−∞) = 0.
+            let e = exp(load(p + i, count: count - i, padding: -.infinity) - m)
+            store(e, to: p + i, count: count - i)
+            s += e
         }
-        return total
+        return s.sum()
     }
 
     /// `p[i] *= factor`.
@@ -112,4 +129,32 @@ public enum VectorMath {
         }
         while i < count { p[i] *= factor; i += 1 }
     }
+
+    /// The dot product of `count` elements.
+    @inline(__always)
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var s = V(repeating: 0)
+        var i = 0
+        while i + 16 <= count {
+            s += UnsafeRawPointer(a + i).loadUnaligned(as: V.self) * UnsafeRawPointer(b + i).loadUnaligned(as: V.self)
+            i += 16
+        }
+        if i < count { s += load(a + i, count: count - i, padding: 0) * load(b + i, count: count - i, padding: 0) }
+        return s.sum()
+    }
+
+    /// Softmax backward for one row, in place: `g[j] = p[j] · (g[j] − Σ g ⊙ p)`.
+    @inline(__always)
+    public static func softmaxBackward(probabilities p: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>, count: Int) {
+        let d = V(repeating: dot(p, g, count: count))
+        var i = 0
+        while i + 16 <= count {
+            let pv = UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+            let gv = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(g + i).storeBytes(of: pv * (gv - d), as: V.self)
+            i += 16
+        }
+        while i < count { g[i] = p[i] * (g[i] - d[0]); i += 1 }
+    }
 }
+

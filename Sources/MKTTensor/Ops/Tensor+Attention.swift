@@ -53,10 +53,7 @@ extension Tensor {
                 BLAS.sgemm(true, false, m: t, n: d, k: t, prob, lda: t, dO, ldb: c, dv, ldc: ld)
                 BLAS.sgemm(false, true, m: t, n: t, k: d, dO, lda: c, v, ldb: ld, dp, ldc: t)
                 for i in 0..<t {
-                    let pr = prob + i * t, dr = dp + i * t
-                    var dot: Float = 0
-                    for j in 0..<t { dot += pr[j] * dr[j] }
-                    for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
+                    VectorMath.softmaxBackward(probabilities: prob + i * t, gradient: dp + i * t, count: t)
                 }
                 BLAS.sgemm(false, false, m: t, n: d, k: t, alpha: scale, dp, lda: t, k, ldb: ld, dq, ldc: ld)
                 BLAS.sgemm(true, false, m: t, n: d, k: t, alpha: scale, dp, lda: t, q, ldb: ld, dk, ldc: ld)
@@ -65,9 +62,9 @@ extension Tensor {
         }
     }
 
-    /// Runs `body(pair)` for every (batch, head) pair, on both cores with single-threaded BLAS
-    /// inside (the per-head GEMMs are too small to split). Holds ``BLAS/lock`` throughout, so
-    /// `body` calls the unserialised `BLAS.sgemm`.
+    /// Runs `body(pair)` for every (batch, head) pair, spread over the workers of ``Parallel``
+    /// (the per-head GEMMs are too small to split). Holds ``BLAS/lock`` throughout, so `body`
+    /// calls the single-threaded `BLAS.sgemm` directly.
     static func forEachHead(_ pairs: Int, _ body: (Int) -> Void) {
         BLAS.lock.lock()
         defer { BLAS.lock.unlock() }
@@ -76,9 +73,6 @@ extension Tensor {
             for i in 0..<pairs { body(i) }
             return
         }
-        let previous = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in

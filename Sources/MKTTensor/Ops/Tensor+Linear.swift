@@ -67,7 +67,7 @@ extension Tensor {
                 let start = rows.lowerBound * o, n = rows.count * o
                 switch activation {
                 case .quickGELU: VectorMath.map(py + start, pp + start, count: n) { $0 * VectorMath.sigmoid(1.702 * $0) }
-                case .relu: VectorMath.map(py + start, pp + start, count: n) { pointwiseMax($0, .zero) }
+                case .relu: VectorMath.map(py + start, pp + start, count: n) { VectorMath.maximum($0, .zero) }
                 default: for j in start..<(start + n) { pp[j] = activation.apply(py[j]) }
                 }
             }

@@ -7,40 +7,6 @@ import Foundation
 // `transposeB`), or batched [Bt, K, N]; the result is [..., M, N]. A rank-2 B multiplies every
 // leading row of A in ONE sgemm over the flattened [rows·M, K] matrix.
 
-/// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw pointers.
-///
-/// Calls are serialised by ``BLAS/lock``: OpenBLAS's thread pool and its thread count are
-/// process-wide, so two threads must not drive multi-threaded GEMMs (or change the thread count)
-/// at the same time. A single caller, the usual case, never waits.
-@inline(__always)
-public func sgemm(
-    _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-    beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
-) {
-    BLAS.lock.lock()
-    defer { BLAS.lock.unlock() }
-    BLAS.sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
-}
-
-/// Access to OpenBLAS.
-public enum BLAS {
-    /// Held for every GEMM call and while the thread count is changed.
-    public static let lock = NSLock()
-
-    /// The unserialised call; only for code that holds ``lock`` (or runs single-threaded BLAS
-    /// inside ``Tensor/forEachHead(_:_:)``).
-    @inline(__always)
-    static func sgemm(
-        _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-}
-
 extension Tensor {
     /// `op(self) · op(other)`, scaled by `alpha`.
     ///

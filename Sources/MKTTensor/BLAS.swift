@@ -1,0 +1,94 @@
+import CBLAS
+import Dispatch
+import Foundation
+
+/// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw pointers, on every core.
+///
+/// Large products are split into row (or column) blocks of C, one per worker of ``Parallel``,
+/// each computed by single-threaded OpenBLAS. OpenBLAS's own thread pool is not used: its idle
+/// workers spin (calling `sched_yield`) after every GEMM and compete for the two cores with the
+/// kernels that run between GEMMs (softmax, layer norm, activations), and switching its thread
+/// count for the per-head attention GEMMs costs a further round trip through its pool. With one
+/// set of threads for everything, neither happens. The split blocks are as fast as OpenBLAS's
+/// own threading (`Benchmarks/`: `matmul.tensor.N` vs `matmul.sgemm.N`).
+///
+/// Calls are serialised by ``BLAS/lock`` (a single caller, the usual case, never waits).
+@inline(__always)
+public func sgemm(
+    _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    BLAS.lock.lock()
+    defer { BLAS.lock.unlock() }
+    BLAS.parallelSgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
+                       beta: beta, c, ldc: ldc)
+}
+
+/// Access to OpenBLAS, always single-threaded (threads come from ``Parallel``).
+public enum BLAS {
+    /// Held for every top-level GEMM and while per-head GEMMs run (``Tensor/forEachHead(_:_:)``).
+    public static let lock = NSLock()
+
+    /// Products with fewer multiply-adds than this run on the calling thread.
+    public static let splitThreshold = 1 << 21
+
+    /// Rows (or columns) per block are rounded to a multiple of this (the kernels' register tile).
+    static let blockAlignment = 16
+
+    /// Sets OpenBLAS to one thread, once, before the first call.
+    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+
+    /// The split product; the caller holds ``lock``.
+    static func parallelSgemm(
+        _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let parts = Parallel.workers
+        let minimum = parts * blockAlignment
+        guard parts > 1, m * n * k >= splitThreshold, m >= minimum || n >= minimum else {
+            sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+            return
+        }
+        // Split the longer side of C (rows when they suffice: A's packing is then not repeated).
+        let byRows = m >= minimum
+        let length = byRows ? m : n
+        let pointers = UncheckedSendable((a, b, c))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lo = blockStart(part, of: parts, length: length)
+            let hi = blockStart(part + 1, of: parts, length: length)
+            guard lo < hi else { return }
+            let (a, b, c) = pointers.value
+            if byRows {
+                // Rows lo..<hi of op(A) (columns of A when it is transposed) and of C.
+                sgemm(transposeA, transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
+                      a + (transposeA ? lo : lo * lda), lda: lda, b, ldb: ldb, beta: beta, c + lo * ldc, ldc: ldc)
+            } else {
+                // Columns lo..<hi of op(B) (rows of B when it is transposed) and of C.
+                sgemm(transposeA, transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
+                      a, lda: lda, b + (transposeB ? lo * ldb : lo), ldb: ldb, beta: beta, c + lo, ldc: ldc)
+            }
+        }
+    }
+
+    /// The first index of block `part` of `parts` over `0..<length`, aligned to ``blockAlignment``.
+    static func blockStart(_ part: Int, of parts: Int, length: Int) -> Int {
+        if part >= parts { return length }
+        let units = (length + blockAlignment - 1) / blockAlignment
+        return Swift.min(length, units * part / parts * blockAlignment)
+    }
+
+    /// One single-threaded OpenBLAS call; only for code that holds ``lock`` (directly or
+    /// inside ``Tensor/forEachHead(_:_:)``). Threads may call it concurrently on disjoint outputs.
+    @inline(__always)
+    static func sgemm(
+        _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        _ = singleThreaded
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
