@@ -38,12 +38,14 @@ public final class TensorStorage: @unchecked Sendable {
     }
 }
 
-/// A process-wide pool of aligned `Float` buffers, by power-of-two size class.
+/// A process-wide pool of aligned `Float` buffers, by size class (four classes per octave).
 ///
-/// Small buffers are malloc'd and freed directly. Large buffers are kept after use (up to a
-/// bounded number of bytes) and handed out again for a request of the same size class; this
-/// avoids glibc returning multi-megabyte blocks to the OS and faulting them in again on every
-/// layer of every forward pass.
+/// Small buffers are malloc'd and freed directly. Large buffers are kept after use (up to
+/// ``limitBytes``) and handed out again for a request of the same size class; this avoids glibc
+/// returning multi-megabyte blocks to the OS and the kernel zeroing fresh pages again on every
+/// layer of every forward pass and every training step. The limit defaults to a quarter of the
+/// machine's memory, so that a training step's whole working set (a stage-2 prompt step over 925
+/// labels holds about 4 GiB) stays in the pool; set `MKT_BUFFER_POOL_MB` to change it.
 public final class BufferPool: @unchecked Sendable {
     /// The pool used by ``TensorStorage``.
     public static let shared = BufferPool()
@@ -54,11 +56,25 @@ public final class BufferPool: @unchecked Sendable {
     /// Buffers smaller than this many elements are not pooled.
     let minimumPooled = 4096
     /// The most bytes kept idle in the pool.
-    public var limitBytes = 2 << 30
+    public var limitBytes = BufferPool.defaultLimitBytes
 
-    private func sizeClass(_ count: Int) -> Int {
-        count <= minimumPooled ? count : 1 << (Int.bitWidth - (count - 1).leadingZeroBitCount)
+    /// `MKT_BUFFER_POOL_MB` if set, else a quarter of physical memory.
+    public static var defaultLimitBytes: Int {
+        if let text = ProcessInfo.processInfo.environment["MKT_BUFFER_POOL_MB"], let mb = Int(text), mb >= 0 {
+            return mb << 20
+        }
+        return Int(ProcessInfo.processInfo.physicalMemory / 4)
     }
+
+    /// `count` rounded up to the next of 1, 1.25, 1.5 or 1.75 times a power of two (at most 25%
+    /// more than asked; whole powers of two would waste up to half of a block).
+    public static func sizeClass(_ count: Int, minimumPooled: Int) -> Int {
+        if count <= minimumPooled { return count }
+        let shift = Int.bitWidth - (count - 1).leadingZeroBitCount - 3
+        return (((count - 1) >> shift) + 1) << shift
+    }
+
+    private func sizeClass(_ count: Int) -> Int { Self.sizeClass(count, minimumPooled: minimumPooled) }
 
     func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
         let capacity = sizeClass(max(count, 1))

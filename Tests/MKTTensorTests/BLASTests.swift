@@ -1,0 +1,75 @@
+import Foundation
+import MKTTensor
+import Testing
+
+/// The split GEMM (row or column blocks of C over the workers) against a naive product in Double,
+/// for every transpose combination, with alpha, beta and leading dimensions wider than the
+/// operands; and the buffer pool's size classes.
+@Suite struct BLASTests {
+    /// `C = alpha · op(A) · op(B) + beta · C` through the public `sgemm`, compared with Double.
+    func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
+        var rng = SeededRandom(seed: UInt64(m * 31 + n * 7 + k))
+        // Stored shapes, each with 3 spare columns (leading dimension wider than the operand).
+        let (rowsA, colsA) = transposeA ? (k, m) : (m, k)
+        let (rowsB, colsB) = transposeB ? (n, k) : (k, n)
+        let lda = colsA + 3, ldb = colsB + 3, ldc = n + 3
+        let a = Tensor.normal([rowsA, lda], using: &rng).scalars
+        let b = Tensor.normal([rowsB, ldb], using: &rng).scalars
+        let c0 = Tensor.normal([m, ldc], using: &rng).scalars
+        let alpha: Float = 0.5, beta: Float = 0.25
+        var c = c0
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, pa.baseAddress!, lda: lda,
+                          pb.baseAddress!, ldb: ldb, beta: beta, pc.baseAddress!, ldc: ldc)
+                }
+            }
+        }
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k {
+                    let x = Double(transposeA ? a[p * lda + i] : a[i * lda + p])
+                    let y = Double(transposeB ? b[j * ldb + p] : b[p * ldb + j])
+                    s += x * y
+                }
+                let expected = Double(alpha) * s + Double(beta) * Double(c0[i * ldc + j])
+                worst = max(worst, abs(Double(c[i * ldc + j]) - expected) / (1 + abs(expected)))
+            }
+            // The spare columns of C are untouched.
+            for j in n..<ldc { #expect(c[i * ldc + j] == c0[i * ldc + j]) }
+        }
+        #expect(worst < 1e-4, "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB): relative error \(worst)")
+    }
+
+    @Test(arguments: [(200, 150, 100), (20, 1200, 100), (20, 20, 6000), (37, 33, 2000)])
+    func splitProductMatchesNaive(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        #expect(m * n * k >= BLAS.splitThreshold)
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                check(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+            }
+        }
+    }
+
+    @Test func smallProductsAreExactToo() {
+        check(m: 5, n: 7, k: 3, transposeA: true, transposeB: false)
+        check(m: 1, n: 1, k: 1, transposeA: false, transposeB: true)
+    }
+
+    @Test func sizeClassesAreAtMostAQuarterLarger() {
+        #expect(BufferPool.sizeClass(100, minimumPooled: 4096) == 100)
+        #expect(BufferPool.sizeClass(4096, minimumPooled: 4096) == 4096)
+        var previous = 0
+        for count in stride(from: 4097, to: 1 << 22, by: 997) {
+            let c = BufferPool.sizeClass(count, minimumPooled: 4096)
+            #expect(c >= count && Double(c) <= 1.25 * Double(count), "\(count) → \(c)")
+            #expect(c >= previous)
+            #expect(BufferPool.sizeClass(c, minimumPooled: 4096) == c)
+            previous = c
+        }
+    }
+}
