@@ -7,7 +7,8 @@ import Foundation
 
 /// Splits loops over both cores when the work is large enough to pay for it.
 ///
-/// Kernels call this only outside BLAS calls, so our threads never compete with OpenBLAS's.
+/// These are the process's only compute threads: OpenBLAS runs single-threaded and large GEMMs
+/// are split over the same workers (see ``BLAS``), so no thread pool spins while another works.
 public enum Parallel {
     /// Work (in elements) below which loops stay on the calling thread.
     public static let grain = 1 << 15
