@@ -45,6 +45,9 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        _ = singleThreaded
+        // Someone else in the process may have changed OpenBLAS's thread count (a cheap read).
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
         let parts = Parallel.workers
         let minimum = parts * blockAlignment
         guard parts > 1, m * n * k >= splitThreshold, m >= minimum || n >= minimum else {
@@ -54,12 +57,10 @@ public enum BLAS {
         // Split the longer side of C (rows when they suffice: A's packing is then not repeated).
         let byRows = m >= minimum
         let length = byRows ? m : n
-        let pointers = UncheckedSendable((a, b, c))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        WorkerPool.shared.run(parts: parts) { part in
             let lo = blockStart(part, of: parts, length: length)
             let hi = blockStart(part + 1, of: parts, length: length)
             guard lo < hi else { return }
-            let (a, b, c) = pointers.value
             if byRows {
                 // Rows lo..<hi of op(A) (columns of A when it is transposed) and of C.
                 sgemm(transposeA, transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
@@ -70,6 +71,23 @@ public enum BLAS {
                       a, lda: lda, b + (transposeB ? lo * ldb : lo), ldb: ldb, beta: beta, c + lo, ldc: ldc)
             }
         }
+    }
+
+    /// OpenBLAS's own multi-threaded GEMM on `threads` threads, without the split: the baseline
+    /// that `Benchmarks/` (`matmul.sgemm.N`) compares ``sgemm(_:_:m:n:k:alpha:_:lda:_:ldb:beta:_:ldc:)``
+    /// with. OpenBLAS is set back to one thread afterwards.
+    public static func openBLASThreadedSgemm(
+        threads: Int, _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = singleThreaded
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// The first index of block `part` of `parts` over `0..<length`, aligned to ``blockAlignment``.

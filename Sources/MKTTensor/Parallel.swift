@@ -24,14 +24,10 @@ public enum Parallel {
             return
         }
         let chunks = min(workers, count)
-        withoutActuallyEscaping(body) { body in
-            // Each chunk writes a disjoint range; the kernels' pointers are not Sendable.
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = count * c / chunks
-                let hi = count * (c + 1) / chunks
-                if lo < hi { work.value(lo..<hi) }
-            }
+        WorkerPool.shared.run(parts: chunks) { c in
+            let lo = count * c / chunks
+            let hi = count * (c + 1) / chunks
+            if lo < hi { body(lo..<hi) }
         }
     }
 }

@@ -2,8 +2,9 @@ import Benchmark
 import Foundation
 import MKTTensor
 
-// Tensor kernels: matmul through the Tensor API against raw `cblas_sgemm` (GFLOP/s), and the
-// memory-bound kernels (MB/s: bytes read + written per second).
+// Tensor kernels: matmul through the Tensor API (single-threaded OpenBLAS on one row block per
+// core) against OpenBLAS's own multi-threaded `cblas_sgemm` on the same number of threads
+// (GFLOP/s), and the memory-bound kernels (MB/s: bytes read + written per second).
 //
 // Shapes: matmul N×N · N×N; elementwise add/mul over 4 Mi floats; softmax and layer norm over
 // [1576, 768] (8 ViT-B/16 images × 197 tokens × width 768); fused linear [1576, 768] → 3072 with
@@ -30,8 +31,9 @@ let benchmarks: @Sendable () -> Void = {
             var c = [Float](repeating: 0, count: n * n)
             let seconds = timed(benchmark) {
                 c.withUnsafeMutableBufferPointer { out in
-                    sgemm(false, false, m: n, n: n, k: n, a.storage.pointer, lda: n, b.storage.pointer, ldb: n,
-                          out.baseAddress!, ldc: n)
+                    BLAS.openBLASThreadedSgemm(threads: Parallel.workers, false, false, m: n, n: n, k: n,
+                                               a.storage.pointer, lda: n, b.storage.pointer, ldb: n,
+                                               out.baseAddress!, ldc: n)
                 }
             }
             blackHole(c[0])

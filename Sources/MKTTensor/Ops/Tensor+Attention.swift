@@ -68,17 +68,6 @@ extension Tensor {
     static func forEachHead(_ pairs: Int, _ body: (Int) -> Void) {
         BLAS.lock.lock()
         defer { BLAS.lock.unlock() }
-        let workers = Swift.min(Parallel.workers, pairs)
-        if workers <= 1 {
-            for i in 0..<pairs { body(i) }
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < pairs { work.value(i); i += workers }
-            }
-        }
+        WorkerPool.shared.run(parts: pairs, body)   // pairs are claimed one at a time
     }
 }
