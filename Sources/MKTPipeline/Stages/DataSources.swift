@@ -89,24 +89,11 @@ public struct PreprocessedData: Stage {
             return Tensor(shape: a.shape, scalars: a.floats())
         }
         let trainX = try pixels(trainPixels), testX = try pixels(testPixels)
-        let trainY = try GroundTruth.read(trainLabels), testY = try GroundTruth.read(testLabels)
-        guard trainY.rows == trainX.shape[0] else {
-            throw TrainingInputError(path: trainLabels, problem: "has \(trainY.rows) rows but \(trainPixels) has \(trainX.shape[0]) images")
-        }
-        guard testY.rows == testX.shape[0] else {
-            throw TrainingInputError(path: testLabels, problem: "has \(testY.rows) rows but \(testPixels) has \(testX.shape[0]) images")
-        }
-        let seen = try TextList.labels(seenLabels), unseen = try TextList.labels(unseenLabels)
-        guard trainY.columns == seen.count else {
-            throw TrainingInputError(path: trainLabels, problem: "has \(trainY.columns) columns but \(seenLabels) lists \(seen.count) seen labels")
-        }
-        guard testY.columns == seen.count + unseen.count else {
-            throw TrainingInputError(path: testLabels, problem: "has \(testY.columns) columns but there are \(seen.count) seen + \(unseen.count) unseen labels")
-        }
-        return try ZeroShotDataset(
-            name: datasetName, seenLabels: seen, unseenLabels: unseen,
-            train: LabeledImages(source: .pixels(trainX), labels: trainY.values, labelCount: trainY.columns),
-            test: LabeledImages(source: .pixels(testX), labels: testY.values, labelCount: testY.columns))
+        return try SplitFiles(
+            seenLabels: seenLabels, unseenLabels: unseenLabels,
+            train: (.pixels(trainX), trainX.shape[0], "\(trainPixels) has \(trainX.shape[0]) images", trainLabels),
+            test: (.pixels(testX), testX.shape[0], "\(testPixels) has \(testX.shape[0]) images", testLabels)
+        ).dataset(named: datasetName)
     }
 }
 
@@ -151,24 +138,40 @@ public struct ImageListData: Stage {
 
     func load() throws -> ZeroShotDataset {
         let trainPaths = try TextList.imagePaths(trainImages), testPaths = try TextList.imagePaths(testImages)
-        let trainY = try GroundTruth.read(trainLabels), testY = try GroundTruth.read(testLabels)
-        guard trainY.rows == trainPaths.count else {
-            throw TrainingInputError(path: trainLabels, problem: "has \(trainY.rows) rows but \(trainImages) lists \(trainPaths.count) images")
-        }
-        guard testY.rows == testPaths.count else {
-            throw TrainingInputError(path: testLabels, problem: "has \(testY.rows) rows but \(testImages) lists \(testPaths.count) images")
+        return try SplitFiles(
+            seenLabels: seenLabels, unseenLabels: unseenLabels,
+            train: (.files(trainPaths), trainPaths.count, "\(trainImages) lists \(trainPaths.count) images", trainLabels),
+            test: (.files(testPaths), testPaths.count, "\(testImages) lists \(testPaths.count) images", testLabels)
+        ).dataset(named: datasetName)
+    }
+}
+
+/// The checks and assembly shared by the file-based sources: label matrices against the image
+/// counts and the label lists (seen columns first in the test matrix).
+struct SplitFiles {
+    /// Images, their count, how that count was found (for errors), and the label matrix path.
+    typealias Split = (images: LabeledImages.Source, count: Int, counted: String, labels: String)
+
+    let seenLabels: String, unseenLabels: String
+    let train: Split, test: Split
+
+    /// The dataset, or a ``TrainingInputError`` naming the file that disagrees.
+    func dataset(named name: String) throws -> ZeroShotDataset {
+        let trainY = try GroundTruth.read(train.labels), testY = try GroundTruth.read(test.labels)
+        for (split, y) in [(train, trainY), (test, testY)] where y.rows != split.count {
+            throw TrainingInputError(path: split.labels, problem: "has \(y.rows) rows but \(split.counted)")
         }
         let seen = try TextList.labels(seenLabels), unseen = try TextList.labels(unseenLabels)
         guard trainY.columns == seen.count else {
-            throw TrainingInputError(path: trainLabels, problem: "has \(trainY.columns) columns but \(seenLabels) lists \(seen.count) seen labels")
+            throw TrainingInputError(path: train.labels, problem: "has \(trainY.columns) columns but \(seenLabels) lists \(seen.count) seen labels")
         }
         guard testY.columns == seen.count + unseen.count else {
-            throw TrainingInputError(path: testLabels, problem: "has \(testY.columns) columns but there are \(seen.count) seen + \(unseen.count) unseen labels")
+            throw TrainingInputError(path: test.labels, problem: "has \(testY.columns) columns but there are \(seen.count) seen + \(unseen.count) unseen labels")
         }
         return try ZeroShotDataset(
-            name: datasetName, seenLabels: seen, unseenLabels: unseen,
-            train: LabeledImages(source: .files(trainPaths), labels: trainY.values, labelCount: trainY.columns),
-            test: LabeledImages(source: .files(testPaths), labels: testY.values, labelCount: testY.columns))
+            name: name, seenLabels: seen, unseenLabels: unseen,
+            train: LabeledImages(source: train.images, labels: trainY.values, labelCount: trainY.columns),
+            test: LabeledImages(source: test.images, labels: testY.values, labelCount: testY.columns))
     }
 }
 
