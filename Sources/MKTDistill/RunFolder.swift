@@ -17,14 +17,14 @@ public struct RunState: Codable, Sendable, Equatable {
 struct RunFolder {
     let path: String
     let state: RunState?
+    let log: TrainingLogFile<StepLog>
     var checkpointPath: String { path + "/checkpoint" }
-    var logPath: String { path + "/training-log.jsonl" }
+    var logPath: String { log.path }
     var configurationPath: String { path + "/training.json" }
 
     init<C: Encodable>(path: String, resume: Bool, configuration: C) throws {
         self.path = path
         let fm = FileManager.default
-        let existing = (try? fm.contentsOfDirectory(atPath: path)) ?? []
         if resume {
             // A crash between the two renames of a checkpoint swap leaves only checkpoint.old.
             if !fm.fileExists(atPath: path + "/checkpoint"), fm.fileExists(atPath: path + "/checkpoint.old") {
@@ -35,39 +35,16 @@ struct RunFolder {
                 throw TrainingInputError(path: path, problem: "no run to resume (checkpoint/state.json missing or unreadable)")
             }
             self.state = state
-            // Keep only the log lines of the steps the checkpoint includes.
-            if let text = try? String(contentsOfFile: path + "/training-log.jsonl", encoding: .utf8) {
-                let kept = text.split(separator: "\n").filter { line in
-                    guard let d = line.data(using: .utf8), let log = try? JSONDecoder().decode(StepLog.self, from: d) else { return false }
-                    return log.step <= state.step
-                }
-                try AtomicFile.write(Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: path + "/training-log.jsonl")
-            }
+            log = TrainingLogFile(folder: path)
+            try log.truncate(after: state.step)
         } else {
-            guard existing.isEmpty else {
-                throw TrainingInputError(path: path, problem: "output folder already holds files; pass --resume to continue it or choose a new folder")
-            }
             state = nil
-            try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
-            try AtomicFile.write(Data(), to: path + "/training-log.jsonl")
+            log = try TrainingLogFile.startFresh(in: path)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(configuration), to: configurationPath)
+        try log.writeConfiguration(configuration)
     }
 
-    func append(_ log: StepLog) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var line = try encoder.encode(log)
-        line.append(0x0A)
-        guard let handle = FileHandle(forWritingAtPath: logPath) else {
-            throw TrainingInputError(path: logPath, problem: "cannot append to the training log")
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: line)
-    }
+    func append(_ entry: StepLog) throws { try log.append(entry) }
 
     /// Writes a checkpoint: `write` fills a fresh folder, `state.json` goes in last, then the
     /// folder replaces the previous checkpoint.
