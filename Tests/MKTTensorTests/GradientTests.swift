@@ -114,8 +114,13 @@ import TestSupport
         let fused = x.linear(weight: w, bias: b, residual: r)
         let reference = x.matmul(w, transposeB: true) + b + r
         #expect(maxAbsDifference(fused.scalars, reference.scalars) < 1e-5)
-        let g = x.linear(weight: w, bias: b, activation: .quickGELU)
-        #expect(maxAbsDifference(g.scalars, (x.matmul(w, transposeB: true) + b).quickGELU().scalars) < 1e-5)
+        let g = x.linear(weight: w, bias: b, activation: .quickGELU)   // untracked: in place
+        let expected = (x.matmul(w, transposeB: true) + b).quickGELU().scalars
+        #expect(maxAbsDifference(g.scalars, expected) < 1e-5)
+        let tracked = Tape.track(x).linear(weight: w, bias: b, activation: .quickGELU)   // keeps the pre-activation
+        #expect(tracked.scalars == g.scalars)
+        #expect(maxAbsDifference(x.linear(weight: w, bias: b, activation: .relu).scalars,
+                                 (x.matmul(w, transposeB: true) + b).relu().scalars) < 1e-5)
     }
 
     /// The composite reference: split heads, scaled scores, additive mask, softmax, merge.

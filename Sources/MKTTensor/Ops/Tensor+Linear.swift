@@ -28,7 +28,7 @@ public enum FusedActivation: String, Sendable, CaseIterable {
 // x [..., I], W [O, I], b [O] (optional), residual [..., O] (optional, only without activation).
 // The output rows are first filled with `b` (plus the residual), then ONE sgemm over all
 // M = x.count / I rows accumulates into them with beta = 1; the activation runs in a parallel
-// pass that keeps the pre-activation for backward.
+// pass that keeps the pre-activation for backward (in place when nothing is recorded).
 
 extension Tensor {
     /// `act(x · weightᵀ + bias) + residual` in one GEMM (see the file comment for shapes).
@@ -60,8 +60,11 @@ extension Tensor {
         }
         let preTensor = Tensor(shape: outShape, storage: pre)
         var out = preTensor
+        // Backward needs the pre-activation; without a tape the activation runs in place.
+        let recording = Tape.isRecording
+            && (node != nil || weight.node != nil || bias?.node != nil || residual?.node != nil)
         if activation != .none {
-            let post = TensorStorage(count: m * o)
+            let post = recording ? TensorStorage(count: m * o) : pre
             let pp = post.pointer
             Parallel.forEachChunk(m, cost: o * 8) { rows in
                 let start = rows.lowerBound * o, n = rows.count * o
