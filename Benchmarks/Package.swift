@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(
             name: "ImagePreprocessing",
             dependencies: [.product(name: "MKTImage", package: "MKT")],
-            path: "ImagePreprocessing"),
+            path: "Tools/ImagePreprocessing"),   // not directly under Benchmarks/: the plugin would take it for a suite
     ],
     swiftLanguageModes: [.v6]
 )
