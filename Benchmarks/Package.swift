@@ -19,6 +19,10 @@ let package = Package(
         suite("CLIPForward", ["MKTTensor", "MKTNN", "MKTCLIP", "MKTTokenizer"]),
         suite("ImageDecode", ["MKTImage"]),
         suite("Metrics", ["MKTMetrics"]),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Support/BenchmarkSupport"),
         .executableTarget(
             name: "ImagePreprocessing",
             dependencies: [.product(name: "MKTImage", package: "MKT")],
@@ -32,7 +36,7 @@ func suite(_ name: String, _ modules: [String]) -> Target {
     .executableTarget(
         name: name,
         dependencies: modules.map { .product(name: $0, package: "MKT") }
-            + [.product(name: "Benchmark", package: "benchmark")],
+            + [.product(name: "Benchmark", package: "benchmark"), "BenchmarkSupport"],
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import MKTNN
 import MKTOptim
@@ -49,20 +50,4 @@ final class Problem: @unchecked Sendable {
 
     /// mean((mlp(x) − y)²)
     func loss() -> Tensor { (model(x) - y).squared().mean() }
-}
-
-/// A value made once, on first use (outside the measured region).
-final class Lazy<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-    private let make: () -> Value
-    init(_ make: @escaping () -> Value) { self.make = make }
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored { return stored }
-        let v = make()
-        stored = v
-        return v
-    }
 }

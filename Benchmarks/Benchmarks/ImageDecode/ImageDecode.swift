@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import MKTImage
 
@@ -43,31 +44,4 @@ func photoLike(width: Int, height: Int) -> RGBImage {
         }
     }
     return RGBImage(width: width, height: height, pixels: pixels)
-}
-
-/// Runs `body` once per scaled iteration inside the measured region; seconds per iteration.
-func timed(_ benchmark: Benchmark, _ body: () throws -> Void) rethrows -> Double {
-    let iterations = benchmark.scaledIterations.count
-    benchmark.startMeasurement()
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<iterations { try body() }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    benchmark.stopMeasurement()
-    return seconds / Double(iterations)
-}
-
-/// A value made once, on first use (outside the measured region).
-final class Lazy<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-    private let make: () -> Value
-    init(_ make: @escaping () -> Value) { self.make = make }
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored { return stored }
-        let v = make()
-        stored = v
-        return v
-    }
 }

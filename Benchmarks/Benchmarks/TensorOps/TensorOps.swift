@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import MKTTensor
 
@@ -84,30 +85,3 @@ let benchmarks: @Sendable () -> Void = {
 let gflops = BenchmarkMetric.custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false)
 /// MB/s (bytes read + written) of one sample (larger is better).
 let mbps = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
-
-/// Runs `body` once per scaled iteration inside the measured region; seconds per iteration.
-func timed(_ benchmark: Benchmark, _ body: () -> Void) -> Double {
-    let iterations = benchmark.scaledIterations.count
-    benchmark.startMeasurement()
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<iterations { body() }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    benchmark.stopMeasurement()
-    return seconds / Double(iterations)
-}
-
-/// Inputs made once, on first use (outside the measured region), shared by the samples.
-final class Lazy<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-    private let make: () -> Value
-    init(_ make: @escaping () -> Value) { self.make = make }
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored { return stored }
-        let v = make()
-        stored = v
-        return v
-    }
-}
