@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 import Foundation
 
 /// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw pointers, on every core.
@@ -36,8 +35,11 @@ public enum BLAS {
     /// Rows (or columns) per block are rounded to a multiple of this (the kernels' register tile).
     static let blockAlignment = 16
 
-    /// Sets OpenBLAS to one thread, once, before the first call.
-    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+    /// Sets OpenBLAS to one thread if it is not (its thread count is process-wide, starts at the
+    /// core count and may be changed by anyone); the caller holds ``lock``. A cheap read.
+    static func useOneOpenBLASThread() {
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+    }
 
     /// The split product; the caller holds ``lock``.
     static func parallelSgemm(
@@ -45,9 +47,7 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        _ = singleThreaded
-        // Someone else in the process may have changed OpenBLAS's thread count (a cheap read).
-        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+        useOneOpenBLASThread()
         let parts = Parallel.workers
         let minimum = parts * blockAlignment
         guard parts > 1, m * n * k >= splitThreshold, m >= minimum || n >= minimum else {
@@ -83,11 +83,9 @@ public enum BLAS {
     ) {
         lock.lock()
         defer { lock.unlock() }
-        _ = singleThreaded
         openblas_set_num_threads(Int32(threads))
         defer { openblas_set_num_threads(1) }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
     }
 
     /// The first index of block `part` of `parts` over `0..<length`, aligned to ``blockAlignment``.
@@ -97,15 +95,15 @@ public enum BLAS {
         return Swift.min(length, units * part / parts * blockAlignment)
     }
 
-    /// One single-threaded OpenBLAS call; only for code that holds ``lock`` (directly or
-    /// inside ``Tensor/forEachHead(_:_:)``). Threads may call it concurrently on disjoint outputs.
+    /// One OpenBLAS call; only for code that holds ``lock`` and has called
+    /// ``useOneOpenBLASThread()`` (directly or inside ``Tensor/forEachHead(_:_:)``). Threads may then
+    /// call it concurrently on disjoint outputs.
     @inline(__always)
     static func sgemm(
         _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        _ = singleThreaded
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

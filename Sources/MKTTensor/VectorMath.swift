@@ -63,12 +63,6 @@ public enum VectorMath {
         1 / (1 + exp(-x))
     }
 
-    /// `eˣ` for a scalar through the vector path (for tails of loops).
-    @inline(__always)
-    public static func exp(_ x: Float) -> Float {
-        exp(V(repeating: x))[0]
-    }
-
     /// `dst[i] = f(src[i])` over `count` elements, 16 at a time (`src` may equal `dst`).
     @inline(__always)
     public static func map(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,

@@ -68,6 +68,7 @@ extension Tensor {
     static func forEachHead(_ pairs: Int, _ body: (Int) -> Void) {
         BLAS.lock.lock()
         defer { BLAS.lock.unlock() }
+        BLAS.useOneOpenBLASThread()
         WorkerPool.shared.run(parts: pairs, body)   // pairs are claimed one at a time
     }
 }

@@ -14,12 +14,10 @@ extension Tensor {
         return y.recorded("softmax", [self]) { g in
             let gi = TensorStorage(count: rows * n)
             let pg = g.storage.pointer, py = y.storage.pointer, pi = gi.pointer
+            pi.update(from: pg, count: rows * n)
             Parallel.forEachChunk(rows, cost: n) { range in
                 for r in range {
-                    let o = r * n
-                    var dot: Float = 0
-                    for j in 0..<n { dot += pg[o + j] * py[o + j] }
-                    for j in 0..<n { pi[o + j] = py[o + j] * (pg[o + j] - dot) }
+                    VectorMath.softmaxBackward(probabilities: py + r * n, gradient: pi + r * n, count: n)
                 }
             }
             return [Tensor(shape: y.shape, storage: gi)]
