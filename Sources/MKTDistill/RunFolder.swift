@@ -25,23 +25,12 @@ struct RunFolder {
     init<C: Encodable>(path: String, resume: Bool, configuration: C) throws {
         self.path = path
         let fm = FileManager.default
-        if resume {
-            // A crash between the two renames of a checkpoint swap leaves only checkpoint.old.
-            if !fm.fileExists(atPath: path + "/checkpoint"), fm.fileExists(atPath: path + "/checkpoint.old") {
-                try fm.moveItem(atPath: path + "/checkpoint.old", toPath: path + "/checkpoint")
-            }
-            guard let data = fm.contents(atPath: path + "/checkpoint/state.json"),
-                  let state = try? JSONDecoder().decode(RunState.self, from: data) else {
-                throw TrainingInputError(path: path, problem: "no run to resume (checkpoint/state.json missing or unreadable)")
-            }
-            self.state = state
-            log = TrainingLogFile(folder: path)
-            try log.truncate(after: state.step)
-        } else {
-            state = nil
-            log = try TrainingLogFile.startFresh(in: path)
+        // A crash between the two renames of a checkpoint swap leaves only checkpoint.old.
+        if resume, !fm.fileExists(atPath: path + "/checkpoint"), fm.fileExists(atPath: path + "/checkpoint.old") {
+            try fm.moveItem(atPath: path + "/checkpoint.old", toPath: path + "/checkpoint")
         }
-        try log.writeConfiguration(configuration)
+        (log, state) = try TrainingLogFile.open(path, resume: resume, stateFile: "checkpoint/state.json",
+                                                configuration: configuration)
     }
 
     func append(_ entry: StepLog) throws { try log.append(entry) }

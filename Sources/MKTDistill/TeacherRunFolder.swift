@@ -21,19 +21,7 @@ struct TeacherRunFolder {
 
     init<C: Encodable>(path: String, resume: Bool, configuration: C) throws {
         self.path = path
-        if resume {
-            guard let data = FileManager.default.contents(atPath: path + "/state.json"),
-                  let state = try? JSONDecoder().decode(TeacherRunState.self, from: data) else {
-                throw TrainingInputError(path: path, problem: "no run to resume (state.json missing or unreadable)")
-            }
-            self.state = state
-            log = TrainingLogFile(folder: path)
-            try log.truncate(after: state.step)
-        } else {
-            state = nil
-            log = try TrainingLogFile.startFresh(in: path)
-        }
-        try log.writeConfiguration(configuration)
+        (log, state) = try TrainingLogFile.open(path, resume: resume, stateFile: "state.json", configuration: configuration)
     }
 
     func append(_ entry: TeacherStepLog) throws { try log.append(entry) }

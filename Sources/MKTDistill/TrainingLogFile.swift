@@ -9,6 +9,8 @@ protocol StepNumbered: Codable {
 
 extension StepLog: StepNumbered {}
 extension TeacherStepLog: StepNumbered {}
+extension RunState: StepNumbered {}
+extension TeacherRunState: StepNumbered {}
 
 /// What every training run folder shares: claiming the folder (a folder that already holds
 /// files is only reused with `resume`; nothing is overwritten silently), `training.json`, and
@@ -18,6 +20,30 @@ struct TrainingLogFile<Entry: StepNumbered> {
     /// The run folder.
     let folder: String
     var path: String { folder + "/training-log.jsonl" }
+
+    /// Opens a run folder and writes its `training.json`: with `resume`, reads the run's state
+    /// from `stateFile` (relative to the folder) and cuts the log back to its step; otherwise
+    /// claims a new folder (``startFresh(in:)``).
+    /// - Throws: ``TrainingInputError`` if there is no run to resume or the folder is taken.
+    static func open<State: StepNumbered, C: Encodable>(
+        _ folder: String, resume: Bool, stateFile: String, configuration: C
+    ) throws -> (log: TrainingLogFile, state: State?) {
+        let log: TrainingLogFile, state: State?
+        if resume {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + stateFile),
+                  let resumed = try? JSONDecoder().decode(State.self, from: data) else {
+                throw TrainingInputError(path: folder, problem: "no run to resume (\(stateFile) missing or unreadable)")
+            }
+            state = resumed
+            log = TrainingLogFile(folder: folder)
+            try log.truncate(after: resumed.step)
+        } else {
+            state = nil
+            log = try startFresh(in: folder)
+        }
+        try log.writeConfiguration(configuration)
+        return (log, state)
+    }
 
     /// Claims a new run folder: it must be missing or empty; creates it with an empty log.
     /// - Throws: ``TrainingInputError`` if the folder already holds files.
