@@ -22,7 +22,9 @@ let package = Package(
         .library(name: "MKTMetrics", targets: ["MKTMetrics"]),
         .library(name: "MKTData", targets: ["MKTData"]),
         .library(name: "MKTStudent", targets: ["MKTStudent"]),
+        .library(name: "MKTTraining", targets: ["MKTTraining"]),
         .library(name: "MKTDistill", targets: ["MKTDistill"]),
+        .library(name: "MKTContrastive", targets: ["MKTContrastive"]),
         .library(name: "MKTReports", targets: ["MKTReports"]),
         .library(name: "MKTPipeline", targets: ["MKTPipeline"]),
     ],
@@ -55,22 +57,29 @@ let package = Package(
         // Models and method.
         .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer", "MKTImage"]),
         .target(name: "MKTMetrics", dependencies: ["MKTRandom"]),
-        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom"]),
+        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom", "MKTTensor"]),
         .target(name: "MKTStudent", dependencies: ["MKTCLIP"]),
+
+        // Training: the one loop, and the methods' trainers.
+        .target(name: "MKTTraining", dependencies: ["MKTNN", "MKTOptim", "MKTTensor", "MKTFormats", "MKTRandom"]),
         .target(name: "MKTDistill",
-                dependencies: ["MKTStudent", "MKTOptim", "MKTMetrics", "MKTData"]),
+                dependencies: ["MKTStudent", "MKTCLIP", "MKTData", "MKTFormats", "MKTNN", "MKTOptim", "MKTTensor",
+                               "MKTTraining"]),
+        .target(name: "MKTContrastive",
+                dependencies: ["MKTCLIP", "MKTData", "MKTNN", "MKTOptim", "MKTTensor", "MKTTokenizer", "MKTTraining"]),
 
         // Outputs and composition.
         .target(name: "MKTReports",
                 dependencies: ["MKTMetrics", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTDistill", "MKTReports", "MKTData", "MKTMetrics", "MKTCLIP"]),
+                dependencies: ["MKTDistill", "MKTContrastive", "MKTTraining", "MKTReports", "MKTData", "MKTMetrics",
+                               "MKTCLIP"]),
 
         // The command line: thin, over library code.
         .executableTarget(
             name: "mkt",
             dependencies: [
-                "MKTPipeline", "MKTDistill", "MKTReports", "MKTData", "MKTMetrics", "MKTCLIP",
+                "MKTPipeline", "MKTDistill", "MKTContrastive", "MKTTraining", "MKTReports", "MKTData", "MKTMetrics", "MKTCLIP",
                 "MKTImage", "MKTTokenizer", "MKTFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -87,7 +96,9 @@ let package = Package(
         .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
+        .testTarget(name: "MKTTrainingTests", dependencies: ["MKTTraining", "TestSupport"]),
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
+        .testTarget(name: "MKTContrastiveTests", dependencies: ["MKTContrastive", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
     ],

@@ -1,9 +1,9 @@
-import Foundation
-import MKTCLIP
+import MKTData
 import MKTNN
 import MKTOptim
 import MKTStudent
 import MKTTensor
+import MKTTraining
 
 /// MKT stage 1: the two-stream student learns the seen labels with the ranking loss while an L1
 /// term keeps its global feature close to the frozen teacher's image embedding
@@ -14,8 +14,16 @@ import MKTTensor
 /// teacher (both hold the same frozen weights); the student's last blocks run on the tape; the
 /// teacher's last blocks run without it. `loss = rank + w · mean|g − g_teacher|`. AdamW with
 /// layer-wise learning-rate decay and weight decay on ≥ 2-D tensors only; the learning rate
-/// follows ``WarmupCosineSchedule`` per iteration.
-public final class DistillationTrainer {
+/// follows ``WarmupCosineSchedule`` per iteration. The loop, checkpoints and resuming are
+/// ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries `rank_loss` and `dist_loss`
+/// beside `loss`.
+///
+/// ```swift
+/// let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: seen,
+///                                   data: images, configuration: DistillationConfiguration())
+/// try trainer.run(output: "runs/stage1")
+/// ```
+public final class DistillationTrainer: Trainer {
     public let student: TwoStreamStudent
     public let teacher: TwoStreamStudent
     /// [L, D] embeddings of the training (seen) labels.
@@ -23,10 +31,8 @@ public final class DistillationTrainer {
     public let data: any TrainingImages
     public let configuration: DistillationConfiguration
     public let scoring: TwoStreamScoring
-    public let schedule: WarmupCosineSchedule
-    let optimizer: AdamW
-    /// Optimizer steps taken so far.
-    public internal(set) var step = 0
+    public let schedule: any LearningRateSchedule
+    public let optimizer: any Optimizer
     /// Per image: the frozen prefix's output [1, T, C] (only without augmentation, within the
     /// memory budget).
     private var cache: [Int: Tensor] = [:]
@@ -54,24 +60,22 @@ public final class DistillationTrainer {
     }
 
     /// The batches and the step budget.
-    public var plan: EpochPlan {
-        EpochPlan(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
-                  maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
-                  seed: configuration.seed)
+    public var plan: TrainingPlan {
+        .epochs(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
+                maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
+                seed: configuration.seed)
     }
 
-    /// The optimizer steps of the whole run (bounded by `maxSteps`).
-    public var totalSteps: Int { plan.totalSteps }
+    public var settings: DistillationConfiguration { configuration }
+    public var trainedModule: Module { student }
 
-    /// One optimizer step on a batch; `nil` when no image of the batch has a positive label.
-    public func trainStep(_ indices: [Int], epoch: Int, iteration: Int) throws -> StepLog? {
-        let kept = indices.filter { data.hasPositive($0) }
+    /// The loss and gradients of a batch; `nil` when no image of it has a positive label.
+    public func step(_ batch: TrainingBatch) throws -> TrainingStep? {
+        let kept = batch.indices.filter { data.hasPositive($0) }
         guard !kept.isEmpty else { return nil }
         let first = student.blockCount - configuration.trainableBlocks
         let weight = Float(configuration.distillWeight)
-        let (shared, teacherGlobal) = try frozenInputs(kept, epoch: epoch, firstTrainable: first, teacher: weight != 0)
-        let lr = schedule.learningRate(at: plan.time(epoch: epoch, iteration: iteration))
-        optimizer.learningRate = lr
+        let (shared, teacherGlobal) = try frozenInputs(kept, epoch: batch.epoch, firstTrainable: first, teacher: weight != 0)
         let labels = data.labels(of: kept)
         var rank = Tensor(0), dist = Tensor(0)
         let (loss, grads) = valueAndGradient(student) {
@@ -82,10 +86,8 @@ public final class DistillationTrainer {
             dist = (g - teacherGlobal).abs().mean()
             return rank + dist * weight
         }
-        optimizer.update(student, gradients: grads)
-        step += 1
-        return StepLog(step: step, epoch: epoch, lr: lr, rankLoss: Double(rank.item), distLoss: Double(dist.item),
-                       loss: Double(loss.item), images: kept.count)
+        return TrainingStep(loss: loss, gradients: grads,
+                            metrics: ["rank_loss": Double(rank.item), "dist_loss": Double(dist.item)], images: kept.count)
     }
 
     /// Whether the frozen prefix's activations are cached per image.
@@ -122,34 +124,8 @@ public final class DistillationTrainer {
         return (prefix, teacherGlobal)
     }
 
-    /// Trains, writing `model.safetensors` and `config.json` (the student), `training.json`,
-    /// `training-log.jsonl` and a resumable `checkpoint/` into `output`.
-    ///
-    /// - Parameters:
-    ///   - resume: continue from the checkpoint in `output` (it must exist); without it,
-    ///     `output` must not already hold a run.
-    ///   - onEvent: progress; returning `.stop` ends training after a checkpoint.
-    /// - Returns: the logs of the steps taken by this call.
-    @discardableResult
-    public func run(output: String, resume: Bool = false, onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
-        try runEpochs(output: output, resume: resume, configuration: configuration, onEvent: onEvent)
-    }
-}
-
-extension DistillationTrainer: EpochTrainer {
-    var imageCount: Int { data.count }
-
-    func restore(from checkpoint: String) throws {
-        try student.load(from: .init(path: checkpoint + "/model.safetensors"))
-        try optimizer.load(from: checkpoint + "/optimizer.safetensors")
-    }
-
-    func writeCheckpoint(into folder: String) throws {
-        try student.save(to: folder + "/model.safetensors")
-        try optimizer.save(to: folder + "/optimizer.safetensors")
-    }
-
-    func writeProduct(into folder: String) throws {
+    /// Writes the student (`model.safetensors`, `config.json`) into the run folder.
+    public func writeProduct(into folder: String) throws {
         try student.save(directory: folder)
     }
 }

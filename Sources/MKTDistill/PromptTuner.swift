@@ -1,10 +1,11 @@
-import Foundation
 import MKTCLIP
+import MKTData
 import MKTFormats
 import MKTNN
 import MKTOptim
 import MKTStudent
 import MKTTensor
+import MKTTraining
 
 /// The settings of MKT stage 2 (mkt-method §1.5–1.6); defaults are the reference's.
 public struct PromptTuningConfiguration: Codable, Sendable, Equatable {
@@ -34,17 +35,17 @@ public struct PromptTuningConfiguration: Codable, Sendable, Equatable {
 ///
 /// The image tower never re-runs: each image's global and local features are computed once
 /// (without a tape) and reused every epoch. Each step runs the frozen text tower over the label
-/// prompts, only up to the longest prompt's end token.
-public final class PromptTuner {
+/// prompts, only up to the longest prompt's end token. The loop, checkpoints and resuming are
+/// ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries `rank_loss` (= `loss`).
+public final class PromptTuner: Trainer {
     public let learner: PromptLearner
     public let teacher: CLIPModel
     public let student: TwoStreamStudent
     public let data: any TrainingImages
     public let configuration: PromptTuningConfiguration
-    let optimizer: AdamW
-    let schedule: WarmupCosineSchedule
+    public let optimizer: any Optimizer
+    public let schedule: any LearningRateSchedule
     private var cache: [Int: (global: Tensor, local: Tensor)] = [:]
-    public internal(set) var step = 0
 
     /// A tuner.
     public init(learner: PromptLearner, teacher: CLIPModel, student: TwoStreamStudent, data: any TrainingImages,
@@ -62,14 +63,14 @@ public final class PromptTuner {
     }
 
     /// The batches and the step budget.
-    public var plan: EpochPlan {
-        EpochPlan(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
-                  maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
-                  seed: configuration.seed)
+    public var plan: TrainingPlan {
+        .epochs(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
+                maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
+                seed: configuration.seed)
     }
 
-    /// The optimizer steps of the whole run (bounded by `maxSteps`).
-    public var totalSteps: Int { plan.totalSteps }
+    public var settings: PromptTuningConfiguration { configuration }
+    public var trainedModule: Module { learner }
 
     /// Image features of `indices` (cached unless the data is augmented).
     func features(_ indices: [Int], epoch: Int) throws -> (global: Tensor, local: Tensor) {
@@ -86,51 +87,23 @@ public final class PromptTuner {
                 Tensor.concatenate(indices.map { cache[$0]!.local }, axis: 0))
     }
 
-    /// One step on a batch; `nil` when no image has a positive label.
-    public func trainStep(_ indices: [Int], epoch: Int, iteration: Int) throws -> StepLog? {
-        let kept = indices.filter { data.hasPositive($0) }
+    /// The loss and gradients of a batch; `nil` when no image has a positive label.
+    public func step(_ batch: TrainingBatch) throws -> TrainingStep? {
+        let kept = batch.indices.filter { data.hasPositive($0) }
         guard !kept.isEmpty else { return nil }
-        let (global, local) = try features(kept, epoch: epoch)
+        let (global, local) = try features(kept, epoch: batch.epoch)
         let labels = data.labels(of: kept)
-        let lr = schedule.learningRate(at: plan.time(epoch: epoch, iteration: iteration))
-        optimizer.learningRate = lr
         let scoring = TwoStreamScoring(topK: configuration.topK, globalOnly: configuration.globalOnly)
         let (loss, grads) = valueAndGradient(learner) {
             let e = learner.labelEmbeddings(teacher)                                            // [L, D]
             return RankingLoss()(scores: scoring.scores(global: global, local: local, labels: e), labels: labels)
         }
-        optimizer.update(learner, gradients: grads)
-        step += 1
-        let value = Double(loss.item)
-        return StepLog(step: step, epoch: epoch, lr: lr, rankLoss: value, distLoss: 0, loss: value, images: kept.count)
+        return TrainingStep(loss: loss, gradients: grads, metrics: ["rank_loss": Double(loss.item)], images: kept.count)
     }
 
-    /// Trains, writing `prompt.safetensors` (`context` [positions, C] in prompt order and
-    /// `context_token_ids`), `training.json`, `training-log.jsonl` and a resumable
-    /// `checkpoint/` into `output`.
-    @discardableResult
-    public func run(output: String, resume: Bool = false, onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
-        try runEpochs(output: output, resume: resume, configuration: configuration, onEvent: onEvent)
-    }
-}
-
-extension PromptTuner: EpochTrainer {
-    var imageCount: Int { data.count }
-
-    func restore(from checkpoint: String) throws {
-        let file = try SafetensorsFile(path: checkpoint + "/context.safetensors")
-        learner.context = Tensor(shape: learner.context.shape, scalars: try file.floats("context"))
-        try optimizer.load(from: checkpoint + "/optimizer.safetensors")
-    }
-
-    func writeCheckpoint(into folder: String) throws {
-        var state = SafetensorsWriter()
-        state.add("context", floats: learner.context.scalars, shape: learner.context.shape)
-        try state.write(to: folder + "/context.safetensors")
-        try optimizer.save(to: folder + "/optimizer.safetensors")
-    }
-
-    func writeProduct(into folder: String) throws {
+    /// Writes `prompt.safetensors` (`context` [positions, C] in prompt order and
+    /// `context_token_ids`) into the run folder.
+    public func writeProduct(into folder: String) throws {
         try learner.savePrompt(to: folder + "/prompt.safetensors")
     }
 }

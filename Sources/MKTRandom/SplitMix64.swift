@@ -97,3 +97,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension SplitMix64 {
+    /// Shuffles `array` in place (Fisher–Yates from the last element down, each swap partner
+    /// drawn with ``integer(in:)``), so an order depends only on the seed.
+    public mutating func shuffle<T>(_ array: inout [T]) {
+        guard array.count > 1 else { return }
+        for i in stride(from: array.count - 1, to: 0, by: -1) {
+            array.swapAt(i, integer(in: 0...i))
+        }
+    }
+}

@@ -26,7 +26,6 @@ struct MKTCommand: AsyncParsableCommand {
             PromptTuneCommand.self,
             SynthWorldCommand.self,
             ContrastiveTuneCommand.self,
-            WorldDemoCommand.self,
             BenchmarkCommand.self,
             DemoCommand.self,
             PipelinesCommand.self,

@@ -1,5 +1,5 @@
 import Foundation
-import MKTDistill
+import MKTData
 import MKTImage
 import MKTTensor
 

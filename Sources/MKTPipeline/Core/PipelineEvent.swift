@@ -35,10 +35,12 @@ public struct StageProgress: Sendable, Equatable {
     public var learningRate: Double?
     /// Seconds left at the rate of this run so far; `nil` until measurable.
     public var secondsRemaining: Double?
+    /// The last training step's further numbers (`rank_loss`, `accuracy`, …).
+    public var metrics: [String: Double]
 
     /// A progress report.
     public init(unit: String, done: Int, total: Int, epoch: Int? = nil, loss: Double? = nil,
-                learningRate: Double? = nil, secondsRemaining: Double? = nil) {
+                learningRate: Double? = nil, secondsRemaining: Double? = nil, metrics: [String: Double] = [:]) {
         self.unit = unit
         self.done = done
         self.total = total
@@ -46,6 +48,7 @@ public struct StageProgress: Sendable, Equatable {
         self.loss = loss
         self.learningRate = learningRate
         self.secondsRemaining = secondsRemaining
+        self.metrics = metrics
     }
 }
 

@@ -133,13 +133,10 @@ public enum Recipes {
         }
     }
 
-    /// The demo's settings: the library's defaults (``MKTDistill/SyntheticWorldDemoConfiguration``)
-    /// with the recipe options applied (`--images` sets the training images, the test set is
-    /// half as large) and the teacher checkpointed every 50 steps so that an interrupted run
-    /// loses little.
-    public static func demoSettings(_ o: RecipeOptions) -> SyntheticWorldDemoConfiguration {
-        var c = SyntheticWorldDemoConfiguration()
-        c.contrastive.checkpointEvery = 50
+    /// The demo's settings: ``WorldDemoSettings``' defaults with the recipe options applied
+    /// (`--images` sets the training images, the test set is half as large).
+    public static func demoSettings(_ o: RecipeOptions) -> WorldDemoSettings {
+        var c = WorldDemoSettings()
         c.distillation.seed = o.seed
         c.promptTuning.seed = o.seed
         if let epochs = o.epochs { c.distillation.epochs = epochs }

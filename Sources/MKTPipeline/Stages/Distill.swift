@@ -81,9 +81,7 @@ public struct Distill: Stage {
         let trainer = DistillationTrainer(student: student.model, teacher: teacher.model, labelEmbeddings: seen,
                                           data: images, configuration: s)
         let output = context.path("run")
-        let resume = try TrainingRunFolder.prepare(output, resuming: context.isResuming)
-        try trainer.run(output: output, resume: resume, onEvent: context.trainingObserver())
-        if context.isCancelled { throw CancellationError() }
+        try context.train(trainer, in: output)
         try SavedArtifacts.writeJSON(ScoringRecord(incoming.scoring), to: context.path("scoring.json"))
         try context.set(.student, student)
     }

@@ -76,9 +76,7 @@ public struct PromptTuning: Stage {
         let tuner = PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
                                 configuration: s)
         let output = context.path("run")
-        let resume = try TrainingRunFolder.prepare(output, resuming: context.isResuming)
-        try tuner.run(output: output, resume: resume, onEvent: context.trainingObserver())
-        if context.isCancelled { throw CancellationError() }
+        try context.train(tuner, in: output)
 
         // The learned context applies to any label: embed every label of the dataset with it.
         let all = try PromptLearner(labels: data.allLabels, template: s.template, tokenizer: teacher.tokenizer,

@@ -1,25 +1,39 @@
 import Foundation
-import MKTDistill
+import MKTTraining
 
 extension StageContext {
-    /// A callback for the trainers' ``MKTDistill/TrainingEvent``s that reports them as progress
-    /// (step, epoch, loss, learning rate, time left) and stops training when the run is
-    /// cancelled (the trainer writes a checkpoint first).
-    public func trainingObserver() -> (TrainingEvent) -> TrainingControl {
+    /// Runs a trainer (``MKTTraining/TrainingSession``) in the run folder `output` inside this
+    /// stage's folder: resumes from its checkpoint when the stage is resuming and one exists,
+    /// otherwise starts afresh (an unfinished folder without a checkpoint is emptied). Training
+    /// events become stage progress; a cancelled pipeline stops the trainer at a checkpoint and
+    /// this throws `CancellationError`.
+    /// - Returns: the logs of the steps taken.
+    @discardableResult
+    public func train<T: Trainer>(_ trainer: T, in output: String, hooks: [any GradientHook] = []) throws -> [StepLog] {
+        let resume = isResuming && RunFolder.hasCheckpoint(output)
+        if !resume, FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+        let logs = try TrainingSession(trainer, hooks: hooks).run(output: output, resume: resume, onEvent: trainingObserver())
+        if isCancelled { throw CancellationError() }
+        return logs
+    }
+
+    /// A callback for ``MKTTraining/TrainingEvent``s that reports them as progress (step,
+    /// epoch, loss, learning rate, time left) and stops training when the run is cancelled
+    /// (the loop writes a checkpoint first).
+    func trainingObserver() -> (TrainingEvent) -> TrainingControl {
         let clock = TrainingClock()
         return { [self] event in
             switch event {
             case let .started(step, total, images):
                 clock.start(at: step)
-                note("\(images) images, \(total) steps" + (step > 0 ? ", resuming at step \(step)" : ""))
+                note((images.map { "\($0) images, " } ?? "") + "\(total) steps" + (step > 0 ? ", resuming at step \(step)" : ""))
             case let .step(log, total):
                 report(StageProgress(unit: "step", done: log.step, total: total, epoch: log.epoch, loss: log.loss,
-                                     learningRate: log.lr, secondsRemaining: clock.remaining(done: log.step, total: total)))
+                                     learningRate: log.lr, secondsRemaining: clock.remaining(done: log.step, total: total),
+                                     metrics: log.metrics))
             case let .epochFinished(epoch):
                 epochFinished(epoch)
-            case let .checkpointSaved(path):
-                note("checkpoint in \(path)")
-            case .finished:
+            case .checkpointSaved, .finished:
                 break
             }
             return isCancelled ? .stop : .more
@@ -42,21 +56,5 @@ final class TrainingClock: @unchecked Sendable {
         let steps = done - first
         guard steps > 0 else { return nil }
         return Date().timeIntervalSince(started) / Double(steps) * Double(max(0, total - done))
-    }
-}
-
-/// A trainer's run folder inside a stage's folder.
-enum TrainingRunFolder {
-    /// Whether the trainer should resume in `path` (the stage is resuming and a checkpoint
-    /// exists); otherwise empties `path` for a fresh run.
-    static func prepare(_ path: String, resuming: Bool) throws -> Bool {
-        let fm = FileManager.default
-        // MKT trainers keep their checkpoint in checkpoint/ (or checkpoint.old/ mid-swap); the
-        // contrastive tuner at the top of its folder.
-        let checkpointed = ["/checkpoint/state.json", "/checkpoint.old/state.json", "/state.json"]
-            .contains { fm.fileExists(atPath: path + $0) }
-        if resuming && checkpointed { return true }
-        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-        return false
     }
 }

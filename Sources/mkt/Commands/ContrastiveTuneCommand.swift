@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
+import MKTContrastive
 import MKTData
-import MKTDistill
 import MKTTokenizer
+import MKTTraining
 
 /// `mkt contrastive-tune`: train a CLIP teacher on the synthetic world (CLIP from scratch or LiT).
 struct ContrastiveTuneCommand: ParsableCommand {
@@ -48,7 +49,7 @@ struct ContrastiveTuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        try ContrastiveTuner.checkOutput(output, resume: resume)
+        try RunFolder.check(output, resume: resume)
         let bpe = try CLIPTokenizer.bundledVocabularyDirectory()
         let clip: CLIPModel
         let tokenizerSource: String
@@ -75,10 +76,14 @@ struct ContrastiveTuneCommand: ParsableCommand {
             settings.learningRate = pretrainLr
             settings.warmupSteps = min(30, pretrainSteps / 5)
             settings.seed = seed
+            // Pre-training is not resumable on its own: its run folder is a temporary one.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-pretrain-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
             let pretrainer = ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world), configuration: settings)
-            let logs = try pretrainer.run(onEvent: TeacherProgressRenderer(label: "pretrain").handle)
+            let logs = try pretrainer.run(output: folder, onEvent: ProgressRenderer().training("pretrain"))
+            if Interrupt.isRequested { throw ValidationError("interrupted during pre-training; nothing was written to \(output)") }
             if let last = logs.last {
-                FileHandle.standardError.write(Data(String(format: "pretrain: final loss %.4f, attribute accuracy %.3f\n", last.loss, last.accuracy).utf8))
+                FileHandle.standardError.write(Data(String(format: "pretrain: final loss %.4f, attribute accuracy %.3f\n", last.loss, last["accuracy"]).utf8))
             }
         }
 
@@ -96,12 +101,12 @@ struct ContrastiveTuneCommand: ParsableCommand {
         if loss == .sigmoid && model == nil && !resume { settings.initialLogitScale = log(10) }
         let pool = poolSize ?? (lockImage ? 4096 : nil)
         let source = SyntheticWorldSource(world: world, poolSize: pool)
-        let tuner = ContrastiveTuner(model: clip, tokenizer: tokenizer, source: source, configuration: settings)
-        let logs = try tuner.run(output: output, resume: resume, tokenizerSource: tokenizerSource,
-                                 onEvent: TeacherProgressRenderer(label: "contrastive-tune").handle)
+        let tuner = ContrastiveTuner(model: clip, tokenizer: tokenizer, source: source, configuration: settings,
+                                     tokenizerSource: tokenizerSource)
+        let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer().training("contrastive-tune"))
         if let last = logs.last {
             print(String(format: "contrastive-tuned %d steps: final loss %.4f, in-batch accuracy %.3f, logit scale %.1f; CLIP model in %@",
-                         tuner.step, last.loss, last.accuracy, last.logitScale, output))
+                         last.step, last.loss, last["accuracy"], tuner.temperatureScale, output))
         } else {
             print("no step taken (the run was complete); CLIP model in \(output)")
         }
@@ -124,9 +129,9 @@ struct TeacherArchitectureOptions: ParsableArguments {
         guard imageSize % patchSize == 0, visionWidth % heads == 0, textWidth % heads == 0, contextLength >= 8 else {
             throw ValidationError("--image-size must be a multiple of --patch-size, widths multiples of --heads, --context-length >= 8")
         }
-        return SyntheticWorldDemo.teacherConfiguration(imageSize: imageSize, patchSize: patchSize, visionWidth: visionWidth,
-                                                       visionLayers: visionLayers, textWidth: textWidth, textLayers: textLayers,
-                                                       heads: heads, contextLength: contextLength, projectionDim: projectionDim)
+        return CLIPConfiguration.small(imageSize: imageSize, patchSize: patchSize, visionWidth: visionWidth,
+                                       visionLayers: visionLayers, textWidth: textWidth, textLayers: textLayers,
+                                       heads: heads, contextLength: contextLength, projectionDim: projectionDim)
     }
 }
 

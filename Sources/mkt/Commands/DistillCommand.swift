@@ -4,7 +4,9 @@ import MKTCLIP
 import MKTDistill
 import MKTFormats
 import MKTStudent
+import MKTData
 import MKTTensor
+import MKTTraining
 
 /// `mkt distill`: MKT stage 1.
 struct DistillCommand: ParsableCommand {
@@ -85,11 +87,10 @@ struct DistillCommand: ParsableCommand {
         settings.seed = seed
         let trainer = DistillationTrainer(student: student, teacher: teacherModel, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)
-        let renderer = ProgressRenderer(label: "distill")
-        let logs = try trainer.run(output: output, resume: resume, onEvent: renderer.handle)
+        let logs = try trainer.run(output: output, resume: resume, onEvent: ProgressRenderer().training("distill"))
         if let last = logs.last {
             print(String(format: "distilled %d steps: final loss %.6f (rank %.6f, dist %.6f); student in %@",
-                         trainer.step, last.loss, last.rankLoss, last.distLoss, output))
+                         last.step, last.loss, last["rank_loss"], last["dist_loss"], output))
         } else {
             print("no step taken (nothing to do); student in \(output)")
         }

@@ -23,7 +23,7 @@ struct EmbedImagesCommand: ParsableCommand {
     func run() throws {
         let clip = try CLIPModel.load(directory: model)
         let paths = try TextList.imagePaths(input)
-        let progress = LineProgress(label: "embed-images", total: paths.count)
+        let progress = ProgressRenderer().counter("embed-images", unit: "image", total: paths.count)
         let embeddings = try clip.embedImages(paths: paths, preset: preset, batchSize: batchSize, progress: progress.update)
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output)
         print("embedded \(paths.count) images → \(output) [\(paths.count), \(embeddings.shape[1])]")

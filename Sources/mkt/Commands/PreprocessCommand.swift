@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MKTFormats
 import MKTImage
-import Synchronization
 
 /// `mkt preprocess`: decode an image list and write the normalised pixels as `<f4` [N, 3, S, S].
 ///
@@ -48,8 +47,7 @@ struct PreprocessCommand: ParsableCommand {
         let preprocessor = Preprocessor(preset: preset, size: size,
                                         decoder: ImageDecoder(maxPixels: maxPixels))
         let n = paths.count
-        // Workers report from their own threads; LineProgress is not thread-safe, so serialise.
-        let reporter = Mutex(LineProgress(label: "preprocess", total: n))
+        let reporter = ProgressRenderer().counter("preprocess", unit: "image", total: n)
         let workers = threads ?? ProcessorCount.value
         // Chunks are appended to a temporary file that becomes the output only when every image
         // has been decoded; a bad image removes it.
@@ -58,7 +56,7 @@ struct PreprocessCommand: ParsableCommand {
         let started = clock.now
         do {
             try preprocessor.preprocess(paths: paths, chunkSize: 256, threads: workers,
-                                        progress: { done in reporter.withLock { $0.update(done) } }) { _, floats in
+                                        progress: reporter.update) { _, floats in
                 try writer.append(UnsafeRawBufferPointer(floats))
             }
             try writer.finish()

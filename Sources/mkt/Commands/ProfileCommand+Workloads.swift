@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
+import MKTData
 import MKTDistill
 import MKTFormats
 import MKTImage
 import MKTStudent
 import MKTTensor
+import MKTTraining
 import MKTTokenizer
 
 /// The workloads of `mkt profile` that read inputs: real prompts, prompt tuning and image files.
@@ -24,7 +26,7 @@ extension ProfileCommand {
         return ({ _ = clip.embedTexts(prompts, tokenizer: tokenizer, batchSize: chunk) }, "prompts", Double(prompts.count))
     }
 
-    /// One MKT stage-2 step (``PromptTuner/trainStep(_:epoch:iteration:)``): `--batch` images
+    /// One MKT stage-2 step (``TrainingSession/takeStep(_:epoch:iteration:)`` of a ``PromptTuner``): `--batch` images
     /// whose features are cached by the warm-up, the text tower over the `--labels` prompts with
     /// the learnable context, two-stream scores, ranking loss, backward and AdamW on the context.
     func promptStep(_ config: CLIPConfiguration, _ rng: inout SeededRandom) throws -> Workload {
@@ -41,8 +43,9 @@ extension ProfileCommand {
         settings.shuffle = false
         settings.template = template
         let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: teacher)
-        let tuner = PromptTuner(learner: learner, teacher: teacher, student: student, data: data, configuration: settings)
-        return ({ _ = try? tuner.trainStep(Array(0..<n), epoch: 0, iteration: 0) }, "steps", 1)
+        let session = TrainingSession(PromptTuner(learner: learner, teacher: teacher, student: student, data: data,
+                                                  configuration: settings))
+        return ({ _ = try? session.takeStep(Array(0..<n)) }, "steps", 1)
     }
 
     /// Decoding and `clip` preprocessing (224) of every image of `--images` on `--threads`.

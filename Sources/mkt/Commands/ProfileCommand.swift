@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
+import MKTData
 import MKTDistill
 import MKTNN
 import MKTStudent
 import MKTTensor
+import MKTTraining
 
 /// `mkt profile`: measured throughput of the hot paths on this machine, with random weights.
 struct ProfileCommand: ParsableCommand {
@@ -83,7 +85,8 @@ struct ProfileCommand: ParsableCommand {
             settings.shuffle = false
             let embeddings = Tensor.normal([925, config.projectionDim], using: &rng)
             let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings, data: data, configuration: settings)
-            work = { _ = try? trainer.trainStep(Array(0..<n), epoch: 0, iteration: 0) }
+            let session = TrainingSession(trainer)
+            work = { _ = try? session.takeStep(Array(0..<n)) }
             unit = "images"
             perRun = Double(n)
         }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
+import MKTData
 import MKTDistill
 import MKTFormats
 import MKTStudent
 import MKTTensor
 import MKTTokenizer
+import MKTTraining
 
 /// `mkt prompt-tune`: MKT stage 2.
 struct PromptTuneCommand: ParsableCommand {
@@ -74,11 +76,11 @@ struct PromptTuneCommand: ParsableCommand {
         settings.mode = context
         settings.contextLength = nCtx
         let tuner = PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
-        let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer(label: "prompt-tune").handle)
+        let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer().training("prompt-tune"))
         let embeddings = Tape.withoutRecording { learner.labelEmbeddings(clip) }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output + "/label-embeddings.npy")
         if let last = logs.last {
-            print(String(format: "prompt-tuned %d steps: final loss %.6f; prompt in %@/prompt.safetensors", tuner.step, last.loss, output))
+            print(String(format: "prompt-tuned %d steps: final loss %.6f; prompt in %@/prompt.safetensors", last.step, last.loss, output))
         } else {
             print("no step taken; prompt in \(output)/prompt.safetensors")
         }

@@ -39,7 +39,7 @@ struct ScoreCommand: ParsableCommand {
         let names = try TextList.labels(labels)
         let paths = try TextList.imagePaths(images)
         let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template)
-        let progress = LineProgress(label: "score", total: paths.count)
+        let progress = ProgressRenderer().counter("score", unit: "image", total: paths.count)
         let scores = try model.scores(paths: paths, labelEmbeddings: embeddings,
                                       scoring: TwoStreamScoring(topK: topK, globalOnly: globalOnly),
                                       preset: preset, batchSize: batchSize, progress: progress.update)

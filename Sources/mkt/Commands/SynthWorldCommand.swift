@@ -44,7 +44,7 @@ struct SynthWorldCommand: ParsableCommand {
         settings.spuriousTagRate = spuriousTagRate
         let world = try SyntheticWorld(settings)
         let test = Int((Double(images) * testFraction).rounded())
-        let progress = LineProgress(label: "synth-world", total: images)
+        let progress = ProgressRenderer().counter("synth-world", unit: "image", total: images)
         let lock = NSLock()
         let summary = try world.write(to: output, trainImages: images - test, testImages: test,
                                       format: format == "png" ? .png : .jpeg,

@@ -28,7 +28,7 @@ struct ZeroShotCommand: ParsableCommand {
         let paths = try TextList.imagePaths(images)
         let classifier = ZeroShotClassifier(model: clip, tokenizer: tokenizer, labels: names,
                                             templates: templates.isEmpty ? ["a photo of a {}."] : templates)
-        let progress = LineProgress(label: "zero-shot", total: paths.count)
+        let progress = ProgressRenderer().counter("zero-shot", unit: "image", total: paths.count)
         let embeddings = try clip.embedImages(paths: paths, preset: preset, batchSize: batchSize, progress: progress.update)
         let s = classifier.scores(imageEmbeddings: embeddings)
         if let scores { try NpyArray(floats: s.scalars, shape: s.shape).write(to: scores) }

@@ -1,15 +1,16 @@
 import Foundation
 import MKTCLIP
-import MKTFormats
+import MKTData
 import MKTNN
 import MKTOptim
 import MKTTensor
 import MKTTokenizer
+import MKTTraining
 
 /// The trainable part of contrastive tuning: the CLIP model and the sigmoid loss's bias.
 ///
 /// The bias is not part of a Hugging Face CLIP checkpoint (zero-shot scores do not use it), so
-/// it lives here and in the run's `state.json`.
+/// it lives here and in the run's checkpoint (`logit_bias`).
 final class ContrastivePair: Module {
     let clip: CLIPModel
     /// [] (a scalar)
@@ -31,40 +32,46 @@ final class ContrastivePair: Module {
 /// when the image tower is locked and the source is finite, each image's embedding is computed
 /// once and cached. AdamW with linear warmup and cosine decay (per step), weight decay on
 /// tensors with ≥ 2 dimensions; after each step `logit_scale` is clamped to
-/// [0, ``ContrastiveConfiguration/maxLogitScale``] (as CLIP).
+/// [0, ``ContrastiveConfiguration/maxLogitScale``] (as CLIP). A finite source is cycled in
+/// epochs (a new seeded order and new caption wordings on each pass); an endless one gives new
+/// images at every step. The loop, checkpoints and resuming are ``MKTTraining/TrainingSession``'s;
+/// the run folder is also a Hugging Face CLIP folder, and `training-log.jsonl` carries
+/// `logit_scale` (the eˢ the step's loss used) and `accuracy` (in-batch image→text top-1).
 ///
 /// ```swift
 /// let clip = CLIPModel.randomlyInitialized(config, seed: 0)
-/// let tuner = ContrastiveTuner(model: clip, tokenizer: tokenizer, source: pairs, configuration: .lit)
-/// try tuner.run(output: "teacher", tokenizerSource: bpeFolder)
+/// let tuner = ContrastiveTuner(model: clip, tokenizer: tokenizer, source: pairs, configuration: .lit,
+///                              tokenizerSource: bpeFolder)
+/// try tuner.run(output: "teacher")
 /// ```
 /// ### References
 /// - Radford et al., "Learning Transferable Visual Models From Natural Language Supervision", 2021.
 /// - Zhai et al., "LiT: Zero-Shot Transfer with Locked-image text Tuning", CVPR 2022.
 /// - Zhai et al., "Sigmoid Loss for Language Image Pre-Training", ICCV 2023.
-public final class ContrastiveTuner {
+public final class ContrastiveTuner: Trainer {
     public let model: CLIPModel
     public let tokenizer: CLIPTokenizer
     public let source: any ImageCaptionSource
     public let configuration: ContrastiveConfiguration
-    public let schedule: WarmupCosineSchedule
+    /// Where the product's `vocab.json` and `merges.txt` are copied from (`nil`: none).
+    public let tokenizerSource: String?
+    public let schedule: any LearningRateSchedule
     let pair: ContrastivePair
-    let optimizer: AdamW
-    /// Optimizer steps taken so far.
-    public private(set) var step = 0
+    public let optimizer: any Optimizer
     /// Cached unit image embeddings [imageCount · D] of a locked image tower, and which are set.
     private var cache: [Float] = []
     private var cached: [Bool] = []
 
     /// A tuner. Marks the parameters of locked towers frozen (and the others trainable).
     public init(model: CLIPModel, tokenizer: CLIPTokenizer, source: any ImageCaptionSource,
-                configuration: ContrastiveConfiguration) {
+                configuration: ContrastiveConfiguration, tokenizerSource: String? = nil) {
         precondition(source.imageSize == model.configuration.vision.imageSize,
                      "source images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
         self.model = model
         self.tokenizer = tokenizer
         self.source = source
         self.configuration = configuration
+        self.tokenizerSource = tokenizerSource
         if let s = configuration.initialLogitScale { model.logitScale = Tensor(Float(s)) }
         pair = ContrastivePair(clip: model, bias: Float(configuration.initialLogitBias))
         let imageTrains = configuration.imageTower == .unlocked, textTrains = configuration.textTower == .unlocked
@@ -92,25 +99,17 @@ public final class ContrastiveTuner {
         pair.trainableKeys().map { $0.hasPrefix("clip.") ? String($0.dropFirst(5)) : $0 }
     }
 
-    /// The images of step `step` (0-based) and the caption pass they are on.
-    public func batch(step: Int) -> (indices: [Int], passes: [Int]) {
-        let b = configuration.batchSize
+    /// The batches: epochs over a finite source, new images at every step of an endless one.
+    public var plan: TrainingPlan {
+        let c = configuration
         guard let n = source.imageCount else {
-            return (Array((step * b)..<((step + 1) * b)), Array(repeating: 0, count: b))
+            return .stream(batchSize: c.batchSize, steps: c.steps, checkpointEvery: c.checkpointEvery)
         }
-        var orders: [Int: [Int]] = [:]
-        var indices: [Int] = [], passes: [Int] = []
-        for position in (step * b)..<((step + 1) * b) {
-            let pass = position / n
-            if orders[pass] == nil {
-                var rng = SeededRandom(seed: configuration.seed &+ 0x5851_F42D &* UInt64(pass + 1))
-                orders[pass] = Array(0..<n).shuffled(using: &rng)
-            }
-            indices.append(orders[pass]![position % n])
-            passes.append(pass)
-        }
-        return (indices, passes)
+        return .steps(c.steps, images: n, batchSize: c.batchSize, seed: c.seed, checkpointEvery: c.checkpointEvery)
     }
+
+    public var settings: ContrastiveConfiguration { configuration }
+    public var trainedModule: Module { pair }
 
     /// Unit image embeddings [B, D] of a locked image tower (no tape; cached for a finite
     /// source).
@@ -157,14 +156,11 @@ public final class ContrastiveTuner {
         return captions.map { tokenizer.tokenizeUnpadded($0, contextLength: context).map(Int.init) }
     }
 
-    /// The loss of one batch and the gradients of the trained parameters (keyed as
-    /// ``trainableKeys``), without updating anything. Locked towers get no gradient.
-    public func lossAndGradients(indices: [Int], passes: [Int]) throws -> (loss: Float, accuracy: Double, gradients: [String: Tensor]) {
-        var captions = [String](repeating: "", count: indices.count)
-        for pass in Set(passes) {
-            let rows = passes.indices.filter { passes[$0] == pass }
-            for (row, caption) in zip(rows, source.captions(rows.map { indices[$0] }, pass: pass)) { captions[row] = caption }
-        }
+    /// The loss of a batch of images on caption pass `pass` and the gradients of the trained
+    /// parameters (keyed as ``trainableKeys``), without updating anything. Locked towers get no
+    /// gradient.
+    public func lossAndGradients(indices: [Int], pass: Int) throws -> (loss: Float, accuracy: Double, gradients: [String: Tensor]) {
+        let captions = source.captions(indices, pass: pass)
         // The loss does not depend on the order of the pairs: sort them by caption length so
         // that the text tower runs on chunks of similar length (each padded only to its own
         // longest caption).
@@ -198,81 +194,26 @@ public final class ContrastiveTuner {
         return (loss.item, logitsSeen.diagonalAccuracy(), named)
     }
 
-    /// One optimizer step on the batch of the current step.
-    public func trainStep() throws -> TeacherStepLog {
-        let (indices, passes) = batch(step: step)
-        let lr = schedule.learningRate(at: Double(step))
-        optimizer.learningRate = lr
-        let (loss, accuracy, named) = try lossAndGradients(indices: indices, passes: passes)
+    /// The loss and gradients of a batch (the images' captions on pass `batch.epoch`).
+    public func step(_ batch: TrainingBatch) throws -> TrainingStep? {
+        let (loss, accuracy, named) = try lossAndGradients(indices: batch.indices, pass: batch.epoch)
         var grads: [String: Tensor] = [:]
         for (k, g) in named { grads[k == "logit_bias" ? k : "clip." + k] = g }
-        optimizer.update(pair, gradients: grads)
+        return TrainingStep(loss: Double(loss), gradients: grads, metrics: ["accuracy": accuracy, "logit_scale": temperatureScale], images: batch.indices.count)
+    }
+
+    /// Clamps `logit_scale` to [0, ``ContrastiveConfiguration/maxLogitScale``] (as CLIP).
+    public func didUpdate() {
         let limit = Float(configuration.maxLogitScale)
         model.logitScale = Tensor(min(max(model.logitScale.item, 0), limit))
-        step += 1
-        return TeacherStepLog(step: step, lr: lr, loss: Double(loss), logitScale: Double(Foundation.exp(model.logitScale.item)),
-                              accuracy: accuracy, images: indices.count)
     }
 
-    // MARK: Runs
+    /// The inverse temperature eˢ (`logit_scale` of the log).
+    public var temperatureScale: Double { Double(Foundation.exp(model.logitScale.item)) }
 
-    /// Checks, before any work, that `output` can take a new run (missing or empty) or holds
-    /// one to resume.
-    /// - Throws: ``TrainingInputError`` naming the folder.
-    public static func checkOutput(_ output: String, resume: Bool) throws {
-        let fm = FileManager.default
-        if resume {
-            guard fm.fileExists(atPath: output + "/state.json") else {
-                throw TrainingInputError(path: output, problem: "no run to resume (state.json missing)")
-            }
-        } else if let existing = try? fm.contentsOfDirectory(atPath: output), !existing.isEmpty {
-            throw TrainingInputError(path: output, problem: "output folder already holds files; pass --resume to continue it or choose a new folder")
-        }
-    }
-
-    /// Trains for ``ContrastiveConfiguration/steps`` steps, writing a Hugging Face CLIP folder
-    /// into `output` (`config.json`, `model.safetensors`, and `vocab.json` + `merges.txt`
-    /// copied from `tokenizerSource`) plus the run's `training.json`, `training-log.jsonl` and a
-    /// resumable checkpoint (`optimizer.safetensors`, `state.json`).
-    ///
-    /// - Parameters:
-    ///   - resume: continue the run in `output` from its checkpoint; the batches are a function
-    ///     of the step, so a resumed run takes the same steps as an uninterrupted one.
-    ///   - onEvent: progress; `.stop` ends training after a checkpoint.
-    /// - Throws: ``TrainingInputError`` for an output folder that already holds files (without
-    ///   `resume`) or has no run to resume; file errors.
-    @discardableResult
-    public func run(output: String, resume: Bool = false, tokenizerSource: String? = nil,
-                    onEvent: (TeacherTrainingEvent) -> TrainingControl = { _ in .more }) throws -> [TeacherStepLog] {
-        let folder = try TeacherRunFolder(path: output, resume: resume, configuration: configuration)
-        if resume, let state = folder.state {
-            let saved = try CLIPModel.load(directory: output)
-            model.update(saved.parameters())
-            pair.logitBias = Tensor(state.logitBias)
-            try optimizer.load(from: folder.optimizerPath)
-            step = state.step
-        }
-        var logs: [TeacherStepLog] = []
-        _ = onEvent(.started(step: step, totalSteps: configuration.steps))
-        while step < configuration.steps {
-            let log = try trainStep()
-            logs.append(log)
-            try folder.append(log)
-            let stop = onEvent(.step(log, totalSteps: configuration.steps)) == .stop
-            if stop || step % max(1, configuration.checkpointEvery) == 0 || step == configuration.steps {
-                try save(folder, tokenizerSource: tokenizerSource)
-                _ = onEvent(.checkpointSaved(path: output))
-            }
-            if stop { break }
-        }
-        if logs.isEmpty { try save(folder, tokenizerSource: tokenizerSource) }
-        _ = onEvent(.finished(steps: step))
-        return logs
-    }
-
-    private func save(_ folder: TeacherRunFolder, tokenizerSource: String?) throws {
-        try model.save(directory: folder.path, tokenizerSource: tokenizerSource)
-        try optimizer.save(to: folder.optimizerPath)
-        try folder.writeState(TeacherRunState(step: step, logitBias: pair.logitBias.item))
+    /// Writes the Hugging Face CLIP folder (`config.json`, `model.safetensors`, and the
+    /// tokenizer files from ``tokenizerSource``).
+    public func writeProduct(into folder: String) throws {
+        try model.save(directory: folder, tokenizerSource: tokenizerSource)
     }
 }

@@ -1,4 +1,4 @@
-import MKTDistill
+import MKTNN
 import MKTTensor
 import Testing
 

@@ -1,4 +1,3 @@
-import MKTData
 import MKTFormats
 import MKTTensor
 

@@ -1,5 +1,4 @@
 import Dispatch
-import MKTData
 import MKTImage
 import MKTTensor
 

@@ -1,8 +1,9 @@
-import Foundation
 import MKTCLIP
+import MKTData
 import MKTNN
 import MKTOptim
 import MKTTensor
+import MKTTraining
 
 /// The settings of supervised image-tower pre-training.
 public struct PretrainingConfiguration: Codable, Sendable, Equatable {
@@ -17,6 +18,8 @@ public struct PretrainingConfiguration: Codable, Sendable, Equatable {
     public var weightDecay: Double = 0.05
     /// The seed of the head's initialisation.
     public var seed: UInt64 = 0
+    /// A resumable checkpoint every this many steps (and at the end).
+    public var checkpointEvery: Int = 100
 
     /// The defaults.
     public init() {}
@@ -46,24 +49,29 @@ final class AttributeClassifier: Module {
 /// whole tower by binary cross-entropy over the A attributes (``BinaryCrossEntropyLoss``). Each
 /// step takes a batch of new images from the source (images `step·B ..< (step+1)·B`). AdamW
 /// with linear warmup and cosine decay per step. The head is discarded afterwards: only
-/// `vision_model.*` of the CLIP model changes; `visual_projection` stays as it was.
-public final class ImageTowerPretrainer {
+/// `vision_model.*` of the CLIP model changes; `visual_projection` stays as it was. The loop,
+/// checkpoints and resuming are ``MKTTraining/TrainingSession``'s; the run folder is also a
+/// Hugging Face CLIP folder (the whole model), and `training-log.jsonl` carries `accuracy`
+/// (the fraction of annotated attributes whose logit has the right sign).
+public final class ImageTowerPretrainer: Trainer {
     public let model: CLIPModel
     public let source: any AttributeImageSource
     public let configuration: PretrainingConfiguration
-    public let schedule: WarmupCosineSchedule
+    /// Where the product's `vocab.json` and `merges.txt` are copied from (`nil`: none).
+    public let tokenizerSource: String?
+    public let schedule: any LearningRateSchedule
     let classifier: AttributeClassifier
-    let optimizer: AdamW
-    /// Optimizer steps taken so far.
-    public private(set) var step = 0
+    public let optimizer: any Optimizer
 
     /// A pre-trainer for `model`'s image tower.
-    public init(model: CLIPModel, source: any AttributeImageSource, configuration: PretrainingConfiguration) {
+    public init(model: CLIPModel, source: any AttributeImageSource, configuration: PretrainingConfiguration,
+                tokenizerSource: String? = nil) {
         precondition(source.imageSize == model.configuration.vision.imageSize,
                      "source images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
         self.model = model
         self.source = source
         self.configuration = configuration
+        self.tokenizerSource = tokenizerSource
         classifier = AttributeClassifier(visionModel: model.visionModel, attributes: source.attributeNames.count)
         var rng = SeededRandom(seed: configuration.seed)
         classifier.head.weight = .normal(classifier.head.weight.shape,
@@ -82,44 +90,35 @@ public final class ImageTowerPretrainer {
         Tape.withoutRecording { classifier(pixels) }
     }
 
-    /// One optimizer step on the next batch of images.
-    public func trainStep() throws -> TeacherStepLog {
-        let b = configuration.batchSize
-        let indices = Array((step * b)..<((step + 1) * b))
-        let pixels = try source.pixels(indices)
-        let labels = source.attributes(indices)
-        let lr = schedule.learningRate(at: Double(step))
-        optimizer.learningRate = lr
+    /// New images at every step.
+    public var plan: TrainingPlan {
+        .stream(batchSize: configuration.batchSize, steps: configuration.steps, checkpointEvery: configuration.checkpointEvery)
+    }
+
+    public var settings: PretrainingConfiguration { configuration }
+    public var trainedModule: Module { classifier }
+
+    /// The binary cross-entropy of a batch and its gradients.
+    public func step(_ batch: TrainingBatch) throws -> TrainingStep? {
+        let pixels = try source.pixels(batch.indices)
+        let labels = source.attributes(batch.indices)
         var seen = Tensor(0)
         let (loss, grads) = valueAndGradient(classifier) {
             let z = classifier(pixels)
             seen = z.detached()
             return BinaryCrossEntropyLoss()(logits: z, labels: labels)
         }
-        optimizer.update(classifier, gradients: grads)
-        step += 1
-        let z = seen.scalars
         var right = 0, annotated = 0
-        for (zi, y) in zip(z, labels) where y != 0 {
+        for (zi, y) in zip(seen.scalars, labels) where y != 0 {
             annotated += 1
             if (zi > 0) == (y > 0) { right += 1 }
         }
-        return TeacherStepLog(step: step, lr: lr, loss: Double(loss.item), logitScale: 0,
-                              accuracy: Double(right) / Double(max(annotated, 1)), images: b)
+        return TrainingStep(loss: loss, gradients: grads, metrics: ["accuracy": Double(right) / Double(max(annotated, 1))],
+                            images: batch.indices.count)
     }
 
-    /// Trains for ``PretrainingConfiguration/steps`` steps (in memory; save the CLIP model
-    /// afterwards).
-    @discardableResult
-    public func run(onEvent: (TeacherTrainingEvent) -> TrainingControl = { _ in .more }) throws -> [TeacherStepLog] {
-        var logs: [TeacherStepLog] = []
-        _ = onEvent(.started(step: step, totalSteps: configuration.steps))
-        while step < configuration.steps {
-            let log = try trainStep()
-            logs.append(log)
-            if onEvent(.step(log, totalSteps: configuration.steps)) == .stop { break }
-        }
-        _ = onEvent(.finished(steps: step))
-        return logs
+    /// Writes the CLIP model as a Hugging Face folder (the head is not part of it).
+    public func writeProduct(into folder: String) throws {
+        try model.save(directory: folder, tokenizerSource: tokenizerSource)
     }
 }

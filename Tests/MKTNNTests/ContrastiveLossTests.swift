@@ -1,5 +1,5 @@
 import Foundation
-import MKTDistill
+import MKTNN
 import MKTTensor
 import Testing
 

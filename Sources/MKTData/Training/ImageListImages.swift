@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import MKTData
 import MKTFormats
 import MKTImage
 import MKTTensor
