@@ -30,6 +30,10 @@ public final class TrainingSession<T: Trainer> {
     public var hooks: [any GradientHook]
     /// Optimizer steps taken so far.
     public private(set) var step = 0
+    /// The epoch and batch of the plan that ``next()`` takes.
+    public private(set) var position = (epoch: 0, iteration: 0)
+    /// The batches of the current epoch (computed once per epoch).
+    private var epochBatches: (epoch: Int, batches: [[Int]])?
 
     /// A session at step 0.
     public init(_ trainer: T, hooks: [any GradientHook] = []) {
@@ -52,6 +56,35 @@ public final class TrainingSession<T: Trainer> {
         return StepLog(step: step, epoch: epoch, lr: lr, loss: result.loss, images: result.images, metrics: result.metrics)
     }
 
+    /// Whether the plan has no step left.
+    public var isFinished: Bool { step >= trainer.plan.totalSteps || position.epoch >= trainer.plan.epochs }
+
+    /// Takes the plan's next step (skipping batches the trainer skips), in memory; `nil` when
+    /// the plan is finished. With `epochEnded`, told when an epoch ran out on the way.
+    public func next(epochEnded: (Int) throws -> Void = { _ in }) throws -> StepLog? {
+        let plan = trainer.plan
+        while !isFinished {
+            if epochBatches?.epoch != position.epoch { epochBatches = (position.epoch, plan.batches(epoch: position.epoch)) }
+            let batches = epochBatches!.batches
+            guard position.iteration < batches.count else {
+                try epochEnded(position.epoch)
+                position = (position.epoch + 1, 0)
+                continue
+            }
+            let i = position.iteration
+            position.iteration += 1
+            if let log = try takeStep(batches[i], epoch: position.epoch, iteration: i) { return log }
+        }
+        return nil
+    }
+
+    /// The plan's next `count` steps, in memory (fewer when the plan ends first).
+    public func next(_ count: Int) throws -> [StepLog] {
+        var logs: [StepLog] = []
+        while logs.count < count, let log = try next() { logs.append(log) }
+        return logs
+    }
+
     /// Trains into the run folder `output` (``RunFolder``), from its checkpoint with `resume`.
     ///
     /// - Parameters:
@@ -66,7 +99,6 @@ public final class TrainingSession<T: Trainer> {
                     onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
         let plan = trainer.plan
         let folder = try RunFolder(path: output, resume: resume, configuration: trainer.settings)
-        var position = (epoch: 0, iteration: 0)
         if let state = folder.state {
             try restore(from: folder.checkpointPath)
             step = state.step
@@ -85,22 +117,15 @@ public final class TrainingSession<T: Trainer> {
         var logs: [StepLog] = []
         var stopped = false
         _ = onEvent(.started(step: step, totalSteps: total, images: plan.images))
-        epochs: while position.epoch < plan.epochs && step < total {
-            let batches = plan.batches(epoch: position.epoch)
-            while position.iteration < batches.count {
-                if step >= total { break epochs }
-                let i = position.iteration
-                position.iteration += 1
-                guard let log = try takeStep(batches[i], epoch: position.epoch, iteration: i) else { continue }
-                logs.append(log)
-                try folder.append(log)
-                stopped = onEvent(.step(log, totalSteps: total)) == .stop
-                if stopped { break epochs }
-                if let every = plan.checkpointEvery, every > 0, step % every == 0, step < total { try save() }
-            }
-            _ = onEvent(.epochFinished(epoch: position.epoch))
-            position = (position.epoch + 1, 0)
-            if position.epoch < plan.epochs && step < total { try save() }
+        while let log = try next(epochEnded: { epoch in
+            try save()
+            _ = onEvent(.epochFinished(epoch: epoch))
+        }) {
+            logs.append(log)
+            try folder.append(log)
+            stopped = onEvent(.step(log, totalSteps: total)) == .stop
+            if stopped { break }
+            if let every = plan.checkpointEvery, every > 0, step % every == 0, !isFinished { try save() }
         }
         try save()
         _ = onEvent(.finished(steps: step, stopped: stopped))

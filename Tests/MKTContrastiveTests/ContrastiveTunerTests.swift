@@ -1,17 +1,17 @@
 import Foundation
 import MKTCLIP
+import MKTContrastive
 import MKTData
-import MKTDistill
 import MKTTensor
 import MKTTokenizer
+import MKTTraining
 import Testing
 import TestSupport
 
 /// A tiny teacher and world for fast runs: 16 px images in 8 px patches, width 32, one layer.
 enum Tiny {
-    static let config = SyntheticWorldDemo.teacherConfiguration(imageSize: 16, patchSize: 8, visionWidth: 32, visionLayers: 1,
-                                                                textWidth: 32, textLayers: 1, heads: 2, contextLength: 32,
-                                                                projectionDim: 16)
+    static let config = CLIPConfiguration.small(imageSize: 16, patchSize: 8, visionWidth: 32, visionLayers: 1, textWidth: 32, textLayers: 1,
+                                               heads: 2, contextLength: 32, projectionDim: 16)
 
     static func world() throws -> SyntheticWorld {
         var c = SyntheticWorldConfiguration()
@@ -32,7 +32,8 @@ enum Tiny {
 
     static func tuner(steps: Int, pool: Int? = 32, _ edit: (inout ContrastiveConfiguration) -> Void = { _ in }) throws -> ContrastiveTuner {
         ContrastiveTuner(model: CLIPModel.randomlyInitialized(config, seed: 1), tokenizer: try CLIPTokenizer.bundled(),
-                         source: SyntheticWorldSource(world: try world(), poolSize: pool), configuration: settings(steps: steps, edit))
+                         source: SyntheticWorldSource(world: try world(), poolSize: pool), configuration: settings(steps: steps, edit),
+                         tokenizerSource: try CLIPTokenizer.bundledVocabularyDirectory())
     }
 }
 
@@ -42,8 +43,8 @@ struct ContrastiveTunerTests {
     func tinyRunLearns() throws {
         for objective in ContrastiveObjective.allCases {
             let tuner = try Tiny.tuner(steps: 60) { $0.objective = objective; if objective == .sigmoid { $0.initialLogitScale = log(10) } }
-            var losses: [Double] = []
-            for _ in 0..<60 { losses.append(try tuner.trainStep().loss) }
+            let losses = try TrainingSession(tuner).next(60).map(\.loss)
+            #expect(losses.count == 60)
             let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
             #expect(last < first * 0.8, "\(objective): loss \(first) → \(last)")
             #expect(tuner.model.logitScale.item >= 0 && Double(tuner.model.logitScale.item) <= log(100) + 1e-6)
@@ -56,8 +57,8 @@ struct ContrastiveTunerTests {
         let before = tuner.model.parameters()
         #expect(!tuner.trainableKeys.contains { $0.hasPrefix("vision_model.") || $0 == "visual_projection.weight" })
         #expect(tuner.trainableKeys.contains("text_projection.weight") && tuner.trainableKeys.contains("logit_scale"))
-        let (indices, passes) = tuner.batch(step: 0)
-        let (_, _, grads) = try tuner.lossAndGradients(indices: indices, passes: passes)
+        let indices = tuner.plan.batches(epoch: 0)[0]
+        let (_, _, grads) = try tuner.lossAndGradients(indices: indices, pass: 0)
         #expect(!grads.keys.contains { $0.hasPrefix("vision_model.") || $0 == "visual_projection.weight" })
         #expect(grads.keys.contains("text_model.encoder.layers.0.mlp.fc1.weight"))
         // Image embeddings of a locked tower are plain values even while the tape records.
@@ -67,7 +68,7 @@ struct ContrastiveTunerTests {
             return p[0] * e.sum()
         }
         #expect(embeddings.count == 1)
-        for _ in 0..<3 { _ = try tuner.trainStep() }
+        #expect(try TrainingSession(tuner).next(3).count == 3)
         let after = tuner.model.parameters()
         for (key, value) in before where key.hasPrefix("vision_model.") || key == "visual_projection.weight" {
             #expect(after[key]!.scalars == value.scalars, "\(key) moved")
@@ -80,11 +81,10 @@ struct ContrastiveTunerTests {
     func lockedTextTower() throws {
         let tuner = try Tiny.tuner(steps: 2) { $0.textTower = .locked }
         let before = tuner.model.parameters()
-        let (indices, passes) = tuner.batch(step: 0)
-        let (_, _, grads) = try tuner.lossAndGradients(indices: indices, passes: passes)
+        let (_, _, grads) = try tuner.lossAndGradients(indices: tuner.plan.batches(epoch: 0)[0], pass: 0)
         #expect(!grads.keys.contains { $0.hasPrefix("text_model.") || $0 == "text_projection.weight" })
         #expect(grads.keys.contains("visual_projection.weight"))
-        for _ in 0..<2 { _ = try tuner.trainStep() }
+        #expect(try TrainingSession(tuner).next(2).count == 2)
         let after = tuner.model.parameters()
         for (key, value) in before where key.hasPrefix("text_model.") || key == "text_projection.weight" {
             #expect(after[key]!.scalars == value.scalars, "\(key) moved")
@@ -92,23 +92,23 @@ struct ContrastiveTunerTests {
         #expect(after["visual_projection.weight"]!.scalars != before["visual_projection.weight"]!.scalars)
     }
 
-    @Test("batches: a finite pool is cycled in a seeded order, pass after pass; an endless one counts up")
+    @Test("batches: a finite pool is cycled in epochs, each a new seeded order; an endless one counts up")
     func batches() throws {
-        let tuner = try Tiny.tuner(steps: 4, pool: 24)
-        let all = (0..<3).flatMap { tuner.batch(step: $0).indices }
-        #expect(Set(all.prefix(24)) == Set(0..<24))
-        #expect(tuner.batch(step: 1).passes == Array(repeating: 0, count: 8) + Array(repeating: 1, count: 8))
-        #expect(tuner.batch(step: 2).indices == (try Tiny.tuner(steps: 4, pool: 24)).batch(step: 2).indices)
-        let endless = try Tiny.tuner(steps: 4, pool: nil)
-        #expect(endless.batch(step: 2).indices == Array(32..<48))
+        let plan = try Tiny.tuner(steps: 4, pool: 24).plan
+        #expect(plan.iterationsPerEpoch == 1 && plan.epochs == 4 && plan.totalSteps == 4 && plan.scheduleUnit == .step)
+        let epochs = (0..<4).map { plan.batches(epoch: $0)[0] }
+        for batch in epochs { #expect(batch.count == 16 && Set(batch).count == 16 && batch.allSatisfy { (0..<24).contains($0) }) }
+        #expect(Set(epochs).count == 4)
+        #expect(epochs[2] == (try Tiny.tuner(steps: 4, pool: 24)).plan.batches(epoch: 2)[0])
+        let endless = try Tiny.tuner(steps: 4, pool: nil).plan
+        #expect(endless.batches(epoch: 0)[2] == Array(32..<48) && endless.totalSteps == 4)
     }
 
     @Test("the output is a Hugging Face CLIP folder that loads back, and a stopped run resumes exactly")
     func saveLoadAndResume() throws {
         let root = Fixtures.temporaryDirectory("contrastive")
-        let bpe = try CLIPTokenizer.bundledVocabularyDirectory()
         let whole = try Tiny.tuner(steps: 4)
-        try whole.run(output: root + "/whole", tokenizerSource: bpe)
+        try whole.run(output: root + "/whole")
         let loaded = try CLIPModel.load(directory: root + "/whole")
         #expect(loaded.configuration == Tiny.config)
         for (key, value) in whole.model.parameters() { #expect(loaded.parameters()[key]!.scalars == value.scalars, "\(key)") }
@@ -118,14 +118,14 @@ struct ContrastiveTunerTests {
         #expect(texts.shape == [1, 16])
 
         let stopped = try Tiny.tuner(steps: 4)
-        try stopped.run(output: root + "/resumed", tokenizerSource: bpe) { event in
+        let firstLogs = try stopped.run(output: root + "/resumed") { event in
             if case let .step(log, _) = event, log.step == 2 { return .stop }
             return .more
         }
-        #expect(stopped.step == 2)
-        #expect(throws: TrainingInputError.self) { try Tiny.tuner(steps: 4).run(output: root + "/resumed") }
+        #expect(firstLogs.map(\.step) == [1, 2])
+        #expect(throws: RunFolderError.self) { try Tiny.tuner(steps: 4).run(output: root + "/resumed") }
         let resumed = try Tiny.tuner(steps: 4)
-        let logs = try resumed.run(output: root + "/resumed", resume: true, tokenizerSource: bpe)
+        let logs = try resumed.run(output: root + "/resumed", resume: true)
         #expect(logs.map(\.step) == [3, 4])
         // Alone the two runs agree bit for bit; tests running in parallel can make OpenBLAS
         // split GEMMs differently (summation order), hence a tolerance far below one step's
@@ -149,7 +149,7 @@ struct ContrastiveTunerTests {
         settings.learningRate = 3e-3
         settings.warmupSteps = 4
         let pretrainer = ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: try Tiny.world()), configuration: settings)
-        let logs = try pretrainer.run()
+        let logs = try TrainingSession(pretrainer).next(100)
         #expect(logs.count == 40)
         let first = logs.prefix(4).map(\.loss).reduce(0, +) / 4, last = logs.suffix(4).map(\.loss).reduce(0, +) / 4
         #expect(last < first * 0.8, "BCE \(first) → \(last)")
@@ -178,43 +178,4 @@ struct ContrastiveTunerTests {
                 == p["text_projection.weight"]!.scalars)
     }
 
-    @Test("world prompts use the captions' words")
-    func prompts() {
-        #expect(WorldPrompts.prompts(for: "red").first == "a red circle")
-        #expect(WorldPrompts.prompts(for: "red").count == 8)
-        #expect(WorldPrompts.prompts(for: "star").contains("a blue star"))
-        #expect(WorldPrompts.prompts(for: "sand").first == "a circle on sand")
-        #expect(WorldPrompts.prompts(for: "striped").first == "a striped red circle")
-    }
-
-    @Test("the demo runs end to end at tiny sizes and reports every mAP beside chance")
-    func demoEndToEnd() throws {
-        var c = SyntheticWorldDemoConfiguration()
-        c.teacher = Tiny.config
-        c.trainImages = 64
-        c.testImages = 48
-        c.pretraining.steps = 3
-        c.pretraining.batchSize = 16
-        c.contrastive.steps = 3
-        c.contrastive.batchSize = 16
-        c.litPoolSize = 32
-        c.distillation.epochs = 1
-        c.distillation.batchSize = 32
-        c.distillation.topK = 2
-        c.distillation.trainableBlocks = 1
-        c.promptTuning.epochs = 1
-        c.promptTuning.batchSize = 32
-        c.promptTuning.topK = 2
-        let demo = try SyntheticWorldDemo(c)
-        let folder = Fixtures.temporaryDirectory("demo") + "/run"
-        var stages: [String] = []
-        let result = try demo.run(folder: folder) { if case let .stageStarted(name) = $0 { stages.append(name) } }
-        #expect(stages == ["teacher", "data", "teacher-eval", "distill", "stage1-eval", "prompt-tune", "student-eval"])
-        for m in [result.teacherZSL, result.studentZSL, result.stage1ZSL] {
-            #expect(m.labels == SyntheticWorld.unseenLabels && m.mAP > 0 && m.mAP <= 1 && m.chance > 0 && m.chance < 1)
-        }
-        #expect(result.teacherGZSL.labels == SyntheticWorld.gzslLabels)
-        #expect(FileManager.default.fileExists(atPath: folder + "/results.json"))
-        #expect(try CLIPModel.load(directory: folder + "/teacher").configuration == Tiny.config)
-    }
 }

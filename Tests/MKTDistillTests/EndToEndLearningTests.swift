@@ -5,6 +5,7 @@ import MKTImage
 import MKTMetrics
 import MKTStudent
 import MKTTensor
+import MKTTraining
 import Testing
 
 /// A short stage-1 run on a synthetic NUS-WIDE-style set (the synthetic world's seen labels)
@@ -55,15 +56,11 @@ import Testing
         settings.learningRate = 3e-3; settings.trainableBlocks = 2; settings.seed = 11
         let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)
-        var logs: [StepLog] = []
-        for epoch in 0..<settings.epochs {
-            for (i, batch) in trainer.plan.batches(epoch: epoch).enumerated() {
-                if let log = try trainer.trainStep(batch, epoch: epoch, iteration: i) { logs.append(log) }
-            }
-        }
+        let logs = try TrainingSession(trainer).next(.max)
+        #expect(logs.count == trainer.plan.totalSteps)
         let after = seenMAP()
-        let first = logs.prefix(6).map(\.rankLoss).reduce(0, +) / 6
-        let last = logs.suffix(6).map(\.rankLoss).reduce(0, +) / 6
+        let first = logs.prefix(6).map { $0["rank_loss"] }.reduce(0, +) / 6
+        let last = logs.suffix(6).map { $0["rank_loss"] }.reduce(0, +) / 6
         #expect(last < first - 0.05, "rank loss \(first) → \(last)")
         #expect(after > before + 0.05, "seen mAP \(before) → \(after)")
     }

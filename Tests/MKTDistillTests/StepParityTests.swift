@@ -1,11 +1,13 @@
 import Foundation
 import MKTCLIP
+import MKTData
 import MKTDistill
 import MKTFormats
 import MKTNN
 import MKTStudent
 import MKTTensor
 import MKTTokenizer
+import MKTTraining
 import Testing
 import TestSupport
 
@@ -57,10 +59,10 @@ import TestSupport
 
     @Test func stage1OneStep() throws {
         let t = try trainer(settings(epochs: 1, distillWeight: 1))
-        let log = try #require(try t.trainStep([0, 1, 2, 3], epoch: 0, iteration: 0))
+        let log = try #require(try TrainingSession(t).takeStep([0, 1, 2, 3]))
         #expect(log.images == 3)
-        #expect(abs(log.rankLoss - Double(try expected.floats("rank_loss")[0])) < 1e-6)
-        #expect(log.distLoss == 0)
+        #expect(abs(log["rank_loss"] - Double(try expected.floats("rank_loss")[0])) < 1e-6)
+        #expect(log.metrics["dist_loss"] == 0)
         try expectParameters(t.student, prefix: "")
         let frozen = "vision_model.encoder.layers.0.self_attn.q_proj.weight"
         #expect(t.student.parameters()[frozen]!.scalars == (try expected.floats("frozen." + frozen)))
@@ -85,7 +87,7 @@ import TestSupport
         let lines = try String(contentsOfFile: dir + "/run/training-log.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
         // A second fresh run into the same folder is refused.
-        #expect(throws: TrainingInputError.self) { try trainer(c).run(output: dir + "/run") }
+        #expect(throws: RunFolderError.self) { try trainer(c).run(output: dir + "/run") }
     }
 
     @Test func stage2OneStep() throws {
@@ -106,7 +108,7 @@ import TestSupport
         var c = PromptTuningConfiguration()
         c.epochs = 1; c.batchSize = 4; c.topK = 3; c.shuffle = false
         let tuner = PromptTuner(learner: learner, teacher: clip, student: student, data: try data(), configuration: c)
-        let log = try #require(try tuner.trainStep([0, 1, 2, 3], epoch: 0, iteration: 0))
+        let log = try #require(try TrainingSession(tuner).takeStep([0, 1, 2, 3]))
         #expect(abs(log.loss - Double(try prompt.floats("loss")[0])) < 1e-5)
         #expect(maxAbsDifference(learner.contextByPosition.scalars, try prompt.floats("context_after")) < 1e-6)
     }
