@@ -63,10 +63,24 @@ public final class ContrastiveTuner: Trainer {
     private var cached: [Bool] = []
 
     /// A tuner. Marks the parameters of locked towers frozen (and the others trainable).
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work
+    ///   (counts, rates, a pool smaller than a batch, images of another size than the model's).
     public init(model: CLIPModel, tokenizer: CLIPTokenizer, source: any ImageCaptionSource,
-                configuration: ContrastiveConfiguration, tokenizerSource: String? = nil) {
-        precondition(source.imageSize == model.configuration.vision.imageSize,
-                     "source images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
+                configuration: ContrastiveConfiguration, tokenizerSource: String? = nil) throws {
+        let c = configuration
+        try TrainingSettingsError.require(source.imageSize == model.configuration.vision.imageSize, "source",
+                                          "images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
+        try TrainingSettingsError.atLeast(0, c.steps, "steps")
+        try TrainingSettingsError.atLeast(2, c.batchSize, "batchSize")
+        try TrainingSettingsError.atLeast(1, c.checkpointEvery, "checkpointEvery")
+        try TrainingSettingsError.atLeast(0, c.warmupSteps, "warmupSteps")
+        try TrainingSettingsError.positive(c.learningRate, "learningRate")
+        try TrainingSettingsError.nonNegative(c.minLearningRate, "minLearningRate")
+        try TrainingSettingsError.nonNegative(c.weightDecay, "weightDecay")
+        try TrainingSettingsError.nonNegative(c.maxLogitScale, "maxLogitScale")
+        if let pool = source.imageCount {
+            try TrainingSettingsError.require(pool >= c.batchSize, "source", "cycles over \(pool) images, fewer than a batch of \(c.batchSize)")
+        }
         self.model = model
         self.tokenizer = tokenizer
         self.source = source

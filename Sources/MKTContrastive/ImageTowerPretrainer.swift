@@ -64,10 +64,19 @@ public final class ImageTowerPretrainer: Trainer {
     public let optimizer: any Optimizer
 
     /// A pre-trainer for `model`'s image tower.
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work.
     public init(model: CLIPModel, source: any AttributeImageSource, configuration: PretrainingConfiguration,
-                tokenizerSource: String? = nil) {
-        precondition(source.imageSize == model.configuration.vision.imageSize,
-                     "source images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
+                tokenizerSource: String? = nil) throws {
+        let c = configuration
+        try TrainingSettingsError.require(source.imageSize == model.configuration.vision.imageSize, "source",
+                                          "images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
+        try TrainingSettingsError.atLeast(0, c.steps, "steps")
+        try TrainingSettingsError.atLeast(1, c.batchSize, "batchSize")
+        try TrainingSettingsError.atLeast(1, c.checkpointEvery, "checkpointEvery")
+        try TrainingSettingsError.atLeast(0, c.warmupSteps, "warmupSteps")
+        try TrainingSettingsError.positive(c.learningRate, "learningRate")
+        try TrainingSettingsError.nonNegative(c.minLearningRate, "minLearningRate")
+        try TrainingSettingsError.nonNegative(c.weightDecay, "weightDecay")
         self.model = model
         self.source = source
         self.configuration = configuration

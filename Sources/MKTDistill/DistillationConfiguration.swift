@@ -1,3 +1,5 @@
+import MKTTraining
+
 /// The settings of MKT stage 1 (mkt-method §1.3–1.6); defaults are the reference's.
 public struct DistillationConfiguration: Codable, Sendable, Equatable {
     public var epochs: Int = 20
@@ -26,4 +28,16 @@ public struct DistillationConfiguration: Codable, Sendable, Equatable {
 
     /// The reference settings.
     public init() {}
+
+    /// Checks the counts and rates of the schedule.
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting.
+    func checkSchedule() throws {
+        try TrainingSettingsError.atLeast(1, epochs, "epochs")
+        try TrainingSettingsError.atLeast(1, batchSize, "batchSize")
+        if let maxSteps { try TrainingSettingsError.atLeast(0, maxSteps, "maxSteps") }
+        try TrainingSettingsError.positive(learningRate, "learningRate")
+        try TrainingSettingsError.nonNegative(minLearningRate, "minLearningRate")
+        try TrainingSettingsError.nonNegative(warmupEpochs, "warmupEpochs")
+        try TrainingSettingsError.nonNegative(weightDecay, "weightDecay")
+    }
 }

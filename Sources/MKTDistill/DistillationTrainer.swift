@@ -38,9 +38,23 @@ public final class DistillationTrainer: Trainer {
     private var cache: [Int: Tensor] = [:]
 
     /// A trainer. `student` and `teacher` must start from the same weights.
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work with
+    ///   this student and data (counts below 1, a non-finite or non-positive learning rate,
+    ///   more trainable blocks than the student has, k above its patches, label embeddings not
+    ///   [L, D]).
     public init(student: TwoStreamStudent, teacher: TwoStreamStudent, labelEmbeddings: Tensor,
-                data: any TrainingImages, configuration: DistillationConfiguration) {
-        precondition(labelEmbeddings.shape == [data.labelCount, student.configuration.projectionDim])
+                data: any TrainingImages, configuration: DistillationConfiguration) throws {
+        let c = configuration, vision = student.configuration.vision
+        try c.checkSchedule()
+        try TrainingSettingsError.require((1...student.blockCount).contains(c.trainableBlocks), "trainableBlocks",
+                                          "must be 1 to the student's \(student.blockCount) blocks (got \(c.trainableBlocks))")
+        try TrainingSettingsError.require((1...(vision.gridSize * vision.gridSize)).contains(c.topK), "topK",
+                                          "must be 1 to the model's \(vision.gridSize * vision.gridSize) patches (got \(c.topK))")
+        try TrainingSettingsError.nonNegative(c.distillWeight, "distillWeight")
+        try TrainingSettingsError.nonNegative(c.layerDecay, "layerDecay")
+        try TrainingSettingsError.require(labelEmbeddings.shape == [data.labelCount, student.configuration.projectionDim], "labelEmbeddings",
+                                          "shape \(labelEmbeddings.shape), expected [\(data.labelCount), \(student.configuration.projectionDim)] (labels × projection_dim)")
+        try TrainingSettingsError.atLeast(1, data.count, "data")
         self.student = student
         self.teacher = teacher
         self.labelEmbeddings = labelEmbeddings

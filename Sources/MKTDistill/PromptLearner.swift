@@ -2,6 +2,7 @@ import MKTCLIP
 import MKTNN
 import MKTTensor
 import MKTTokenizer
+import MKTTraining
 
 /// How the learned prompt context is shared.
 public enum PromptContextMode: String, Codable, Sendable, CaseIterable {
@@ -43,10 +44,12 @@ public final class PromptLearner: Module {
     ///     label (`SOT, ctx…, label…, ".", EOT`, as CoOp), initialised from the template's words
     ///     when there are exactly `contextLength` of them before `{}`, else randomly
     ///     (N(0, 0.02²), seeded).
-    /// - Throws: ``TokenizerError`` if a label's tokens cannot be located in the prompt.
+    /// - Throws: ``TokenizerError`` if a label's tokens cannot be located in the prompt;
+    ///   ``MKTTraining/TrainingSettingsError`` for no labels, `contextLength` < 1 in coop mode,
+    ///   or a prompt longer than the text tower's context.
     public init(labels: [String], template: String, tokenizer: CLIPTokenizer, model: CLIPModel,
                 mode: PromptContextMode = .mkt, contextLength: Int = 16, seed: UInt64 = 42) throws {
-        precondition(!labels.isEmpty, "no labels")
+        try TrainingSettingsError.require(!labels.isEmpty, "labels", "no labels to learn a prompt for")
         let table = model.textModel.embeddings.tokenEmbedding.weight                         // [V, C]
         let width = table.shape[1]
         enum Slot { case learned(Int), frozen(Int) }
@@ -74,7 +77,7 @@ public final class PromptLearner: Module {
             contextTokenIDs = order
             contextRows = rows
         case .coop:
-            precondition(contextLength >= 1, "coop needs at least one context vector")
+            try TrainingSettingsError.atLeast(1, contextLength, "contextLength")
             let words = template.range(of: "{}").map { tokenizer.encode(String(template[..<$0.lowerBound])) } ?? []
             if words.count == contextLength {
                 initialRows = table.gatherRows(words.map(Int.init))
@@ -94,7 +97,8 @@ public final class PromptLearner: Module {
         }
         let rowCount = initialRows.shape[0]
         let t = prompts.map(\.count).max()!
-        precondition(t <= model.textModel.configuration.maxPositionEmbeddings, "a prompt has \(t) tokens, more than the context length")
+        try TrainingSettingsError.require(t <= model.textModel.configuration.maxPositionEmbeddings, "template",
+                                          "a prompt has \(t) tokens, more than the text tower's context of \(model.textModel.configuration.maxPositionEmbeddings)")
         var frozenIDs: [Int] = []
         var frozenRow: [Int: Int] = [:]
         var indices: [Int] = []
@@ -131,4 +135,7 @@ public final class PromptLearner: Module {
 
     /// The context per position in prompt order [positions, C] (what `prompt.safetensors` stores).
     public var contextByPosition: Tensor { context.gatherRows(contextRows) }
+
+    /// L, the labels the prompts are built for.
+    public var labelCount: Int { endPositions.count }
 }

@@ -48,8 +48,25 @@ public final class PromptTuner: Trainer {
     private var cache: [Int: (global: Tensor, local: Tensor)] = [:]
 
     /// A tuner.
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work with
+    ///   these models and data.
     public init(learner: PromptLearner, teacher: CLIPModel, student: TwoStreamStudent, data: any TrainingImages,
-                configuration: PromptTuningConfiguration) {
+                configuration: PromptTuningConfiguration) throws {
+        let c = configuration, vision = student.configuration.vision
+        try TrainingSettingsError.atLeast(1, c.epochs, "epochs")
+        try TrainingSettingsError.atLeast(1, c.batchSize, "batchSize")
+        if let maxSteps = c.maxSteps { try TrainingSettingsError.atLeast(0, maxSteps, "maxSteps") }
+        try TrainingSettingsError.positive(c.learningRate, "learningRate")
+        try TrainingSettingsError.nonNegative(c.minLearningRate, "minLearningRate")
+        try TrainingSettingsError.nonNegative(c.warmupEpochs, "warmupEpochs")
+        try TrainingSettingsError.nonNegative(c.weightDecay, "weightDecay")
+        try TrainingSettingsError.require((1...(vision.gridSize * vision.gridSize)).contains(c.topK), "topK",
+                                          "must be 1 to the model's \(vision.gridSize * vision.gridSize) patches (got \(c.topK))")
+        try TrainingSettingsError.require(student.configuration.projectionDim == teacher.configuration.projectionDim, "student",
+                                          "projection_dim \(student.configuration.projectionDim) differs from the teacher's \(teacher.configuration.projectionDim)")
+        try TrainingSettingsError.require(learner.labelCount == data.labelCount, "labels",
+                                          "the prompt learner has \(learner.labelCount) labels but the data has \(data.labelCount) label columns")
+        try TrainingSettingsError.atLeast(1, data.count, "data")
         self.learner = learner
         self.teacher = teacher
         self.student = student

@@ -7,7 +7,7 @@ import MKTTensor
 ///
 /// ```swift
 /// let (loss, grads) = valueAndGradient(model) { mse(model(x), y) }
-/// optimizer.update(model, gradients: grads)
+/// // a Trainer returns them from its step; TrainingSession applies the update
 /// ```
 /// - Returns: the loss (detached) and one gradient per trainable key (zeros if unused).
 public func valueAndGradient(_ module: Module, _ loss: () throws -> Tensor) rethrows -> (value: Tensor, gradients: [String: Tensor]) {

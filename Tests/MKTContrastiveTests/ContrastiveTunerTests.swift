@@ -31,7 +31,7 @@ enum Tiny {
     }
 
     static func tuner(steps: Int, pool: Int? = 32, _ edit: (inout ContrastiveConfiguration) -> Void = { _ in }) throws -> ContrastiveTuner {
-        ContrastiveTuner(model: CLIPModel.randomlyInitialized(config, seed: 1), tokenizer: try CLIPTokenizer.bundled(),
+        try ContrastiveTuner(model: CLIPModel.randomlyInitialized(config, seed: 1), tokenizer: try CLIPTokenizer.bundled(),
                          source: SyntheticWorldSource(world: try world(), poolSize: pool), configuration: settings(steps: steps, edit),
                          tokenizerSource: try CLIPTokenizer.bundledVocabularyDirectory())
     }
@@ -148,7 +148,7 @@ struct ContrastiveTunerTests {
         settings.batchSize = 32
         settings.learningRate = 3e-3
         settings.warmupSteps = 4
-        let pretrainer = ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: try Tiny.world()), configuration: settings)
+        let pretrainer = try ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: try Tiny.world()), configuration: settings)
         let logs = try TrainingSession(pretrainer).next(100)
         #expect(logs.count == 40)
         let first = logs.prefix(4).map(\.loss).reduce(0, +) / 4, last = logs.suffix(4).map(\.loss).reduce(0, +) / 4

@@ -54,7 +54,7 @@ import Testing
         var settings = DistillationConfiguration()
         settings.epochs = 12; settings.batchSize = 16; settings.warmupEpochs = 1; settings.topK = 4
         settings.learningRate = 3e-3; settings.trainableBlocks = 2; settings.seed = 11
-        let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings,
+        let trainer = try DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)
         let logs = try TrainingSession(trainer).next(.max)
         #expect(logs.count == trainer.plan.totalSteps)

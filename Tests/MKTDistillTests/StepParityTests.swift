@@ -39,7 +39,7 @@ import TestSupport
         let teacher = try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip"))
         let student = try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip"))
         let e = inputs.entries["label_embeds"]!
-        return DistillationTrainer(student: student, teacher: teacher,
+        return try DistillationTrainer(student: student, teacher: teacher,
                                    labelEmbeddings: Tensor(shape: e.shape, scalars: try inputs.floats("label_embeds")),
                                    data: try data(), configuration: c)
     }
@@ -107,7 +107,7 @@ import TestSupport
         #expect(maxAbsDifference(learner.labelEmbeddings(clip).scalars, try prompt.floats("text_feat_before")) < 1e-5)
         var c = PromptTuningConfiguration()
         c.epochs = 1; c.batchSize = 4; c.topK = 3; c.shuffle = false
-        let tuner = PromptTuner(learner: learner, teacher: clip, student: student, data: try data(), configuration: c)
+        let tuner = try PromptTuner(learner: learner, teacher: clip, student: student, data: try data(), configuration: c)
         let log = try #require(try TrainingSession(tuner).takeStep([0, 1, 2, 3]))
         #expect(abs(log.loss - Double(try prompt.floats("loss")[0])) < 1e-5)
         #expect(maxAbsDifference(learner.contextByPosition.scalars, try prompt.floats("context_after")) < 1e-6)
@@ -124,7 +124,7 @@ import TestSupport
         var c = DistillationConfiguration()
         c.epochs = 2; c.maxSteps = maxSteps; c.batchSize = 2; c.warmupEpochs = 0.5; c.topK = 3; c.seed = 7
         let e = inputs.entries["label_embeds"]!
-        return DistillationTrainer(student: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
+        return try DistillationTrainer(student: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
                                    teacher: try TwoStreamStudent.load(directory: Fixtures.path("tiny-clip")),
                                    labelEmbeddings: Tensor(shape: e.shape, scalars: try inputs.floats("label_embeds")),
                                    data: data, configuration: c)

@@ -68,17 +68,11 @@ public struct Distill: Stage {
         let table = try context.value(.labelEmbeddings)
         let seen = try table.rows(data.seenLabels)                                             // [S, D]
         let student = incoming.copy(), teacher = incoming.copy()
-        guard settings.trainableBlocks <= student.model.blockCount else {
-            throw PipelineError(stage: context.stage.description, problem: "trains \(settings.trainableBlocks) blocks but the student has \(student.model.blockCount)")
-        }
-        guard seen.shape[1] == student.model.configuration.projectionDim else {
-            throw PipelineError(stage: context.stage.description, problem: "label embeddings have width \(seen.shape[1]) but the student projects to \(student.model.configuration.projectionDim)")
-        }
         var s = settings
         s.topK = incoming.scoring.topK
         s.globalOnly = incoming.scoring.globalOnly
         let images = try data.train.training(size: student.model.configuration.vision.imageSize, augment: augment, seed: s.seed)
-        let trainer = DistillationTrainer(student: student.model, teacher: teacher.model, labelEmbeddings: seen,
+        let trainer = try DistillationTrainer(student: student.model, teacher: teacher.model, labelEmbeddings: seen,
                                           data: images, configuration: s)
         let output = context.path("run")
         try context.train(trainer, in: output)

@@ -73,7 +73,7 @@ public struct PromptTuning: Stage {
         let learner = try PromptLearner(labels: data.seenLabels, template: s.template, tokenizer: teacher.tokenizer,
                                         model: teacher.clip, mode: s.mode, contextLength: s.contextLength, seed: s.seed)
         let images = try data.train.training(size: student.model.configuration.vision.imageSize)
-        let tuner = PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
+        let tuner = try PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
                                 configuration: s)
         let output = context.path("run")
         try context.train(tuner, in: output)

@@ -22,13 +22,15 @@ extension StageContext {
     /// (the loop writes a checkpoint first).
     func trainingObserver() -> (TrainingEvent) -> TrainingControl {
         let clock = TrainingClock()
+        var endless = false
         return { [self] event in
             switch event {
             case let .started(step, total, images):
                 clock.start(at: step)
+                endless = images == nil
                 note((images.map { "\($0) images, " } ?? "") + "\(total) steps" + (step > 0 ? ", resuming at step \(step)" : ""))
             case let .step(log, total):
-                report(StageProgress(unit: "step", done: log.step, total: total, epoch: log.epoch, loss: log.loss,
+                report(StageProgress(unit: "step", done: log.step, total: total, epoch: endless ? nil : log.epoch, loss: log.loss,
                                      learningRate: log.lr, secondsRemaining: clock.remaining(done: log.step, total: total),
                                      metrics: log.metrics))
             case let .epochFinished(epoch):

@@ -75,7 +75,7 @@ public struct WorldTeacherPretraining: Stage {
         let vocabulary = try CLIPTokenizer.bundledVocabularyDirectory()
         let clip = CLIPModel.randomlyInitialized(settings.teacher, seed: settings.seed)
         let output = context.path("teacher")
-        let pretrainer = ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world),
+        let pretrainer = try ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world),
                                               configuration: settings.pretraining, tokenizerSource: vocabulary)
         try context.train(pretrainer, in: output)
         try context.set(.teacher, TeacherModel(clip: clip, tokenizer: try CLIPTokenizer(directory: output)))
@@ -115,7 +115,7 @@ public struct WorldTeacherLiT: Stage {
         let world = try settings.makeWorld()
         let clip = CLIPModel(start.clip.configuration)
         clip.update(start.clip.parameters())
-        let tuner = ContrastiveTuner(model: clip, tokenizer: start.tokenizer,
+        let tuner = try ContrastiveTuner(model: clip, tokenizer: start.tokenizer,
                                      source: SyntheticWorldSource(world: world, poolSize: settings.litPoolSize),
                                      configuration: settings.contrastive,
                                      tokenizerSource: try CLIPTokenizer.bundledVocabularyDirectory())

@@ -79,7 +79,7 @@ struct ContrastiveTuneCommand: ParsableCommand {
             // Pre-training is not resumable on its own: its run folder is a temporary one.
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-pretrain-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let pretrainer = ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world), configuration: settings)
+            let pretrainer = try ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world), configuration: settings)
             let logs = try pretrainer.run(output: folder, onEvent: ProgressRenderer().training("pretrain"))
             if Interrupt.isRequested { throw ValidationError("interrupted during pre-training; nothing was written to \(output)") }
             if let last = logs.last {
@@ -101,7 +101,7 @@ struct ContrastiveTuneCommand: ParsableCommand {
         if loss == .sigmoid && model == nil && !resume { settings.initialLogitScale = log(10) }
         let pool = poolSize ?? (lockImage ? 4096 : nil)
         let source = SyntheticWorldSource(world: world, poolSize: pool)
-        let tuner = ContrastiveTuner(model: clip, tokenizer: tokenizer, source: source, configuration: settings,
+        let tuner = try ContrastiveTuner(model: clip, tokenizer: tokenizer, source: source, configuration: settings,
                                      tokenizerSource: tokenizerSource)
         let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer().training("contrastive-tune"))
         if let last = logs.last {

@@ -85,7 +85,7 @@ struct DistillCommand: ParsableCommand {
         settings.globalOnly = globalOnly
         settings.shuffle = shuffle
         settings.seed = seed
-        let trainer = DistillationTrainer(student: student, teacher: teacherModel, labelEmbeddings: embeddings,
+        let trainer = try DistillationTrainer(student: student, teacher: teacherModel, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)
         let logs = try trainer.run(output: output, resume: resume, onEvent: ProgressRenderer().training("distill"))
         if let last = logs.last {

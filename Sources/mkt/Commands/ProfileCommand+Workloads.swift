@@ -43,7 +43,7 @@ extension ProfileCommand {
         settings.shuffle = false
         settings.template = template
         let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: teacher)
-        let session = TrainingSession(PromptTuner(learner: learner, teacher: teacher, student: student, data: data,
+        let session = TrainingSession(try PromptTuner(learner: learner, teacher: teacher, student: student, data: data,
                                                   configuration: settings))
         return ({ _ = try? session.takeStep(Array(0..<n)) }, "steps", 1)
     }

@@ -84,7 +84,7 @@ struct ProfileCommand: ParsableCommand {
             settings.batchSize = n
             settings.shuffle = false
             let embeddings = Tensor.normal([925, config.projectionDim], using: &rng)
-            let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings, data: data, configuration: settings)
+            let trainer = try DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings, data: data, configuration: settings)
             let session = TrainingSession(trainer)
             work = { _ = try? session.takeStep(Array(0..<n)) }
             unit = "images"

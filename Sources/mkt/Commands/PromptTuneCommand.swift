@@ -75,7 +75,7 @@ struct PromptTuneCommand: ParsableCommand {
         settings.template = template
         settings.mode = context
         settings.contextLength = nCtx
-        let tuner = PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
+        let tuner = try PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
         let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer().training("prompt-tune"))
         let embeddings = Tape.withoutRecording { learner.labelEmbeddings(clip) }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output + "/label-embeddings.npy")

@@ -57,19 +57,20 @@ final class ProgressRenderer: @unchecked Sendable {
     /// A callback for a training command's ``TrainingSession``: progress as `label`, and
     /// `.stop` after Ctrl-C.
     func training(_ label: String) -> (TrainingEvent) -> TrainingControl {
-        var first = 0, began = Date()
+        var first = 0, began = Date(), endless = false
         return { [self] event in
             lock.withLock {
                 switch event {
                 case let .started(step, total, images):
                     first = step
                     began = Date()
+                    endless = images == nil
                     line("\(label): " + (images.map { "\($0) images, " } ?? "") + "\(total) steps"
                          + (step > 0 ? ", resuming at step \(step)" : ""))
                 case let .step(log, total):
                     let done = log.step - first
                     let eta = done > 0 ? Date().timeIntervalSince(began) / Double(done) * Double(max(0, total - log.step)) : nil
-                    render(label, StageProgress(unit: "step", done: log.step, total: total, epoch: log.epoch, loss: log.loss,
+                    render(label, StageProgress(unit: "step", done: log.step, total: total, epoch: endless ? nil : log.epoch, loss: log.loss,
                                                 learningRate: log.lr, secondsRemaining: eta, metrics: log.metrics))
                 case let .epochFinished(epoch):
                     if !isTerminal { line("\(label): epoch \(epoch + 1) done") }

@@ -1,0 +1,37 @@
+/// A training setting that cannot work with the given model or data, naming the setting: the
+/// trainers check their settings when they are made, so that no number reaches a division, an
+/// index or a precondition.
+public struct TrainingSettingsError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The setting's name (the configuration field, e.g. `batchSize`).
+    public let setting: String
+    /// What is wrong with it.
+    public let problem: String
+
+    /// An error.
+    public init(setting: String, problem: String) {
+        self.setting = setting
+        self.problem = problem
+    }
+
+    public var description: String { "\(setting): \(problem)" }
+
+    /// Throws unless `condition` holds.
+    public static func require(_ condition: Bool, _ setting: String, _ problem: @autoclosure () -> String) throws {
+        if !condition { throw TrainingSettingsError(setting: setting, problem: problem()) }
+    }
+
+    /// Throws unless `value` ≥ `minimum`.
+    public static func atLeast(_ minimum: Int, _ value: Int, _ setting: String) throws {
+        try require(value >= minimum, setting, "must be at least \(minimum) (got \(value))")
+    }
+
+    /// Throws unless `value` is finite and > 0 (a learning rate, a scale).
+    public static func positive(_ value: Double, _ setting: String) throws {
+        try require(value.isFinite && value > 0, setting, "must be a finite number above 0 (got \(value))")
+    }
+
+    /// Throws unless `value` is finite and ≥ 0 (a weight decay, a warm-up, a loss weight).
+    public static func nonNegative(_ value: Double, _ setting: String) throws {
+        try require(value.isFinite && value >= 0, setting, "must be a finite number of at least 0 (got \(value))")
+    }
+}
