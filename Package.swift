@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "MKTTraining", "MKTData", "TestSupport"]),
         .testTarget(name: "MKTContrastiveTests", dependencies: ["MKTContrastive", "MKTTraining", "MKTData", "MKTCLIP", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
-        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
+        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "MKTData", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import MKTData
 import MKTPipeline
 import Testing
 import TestSupport

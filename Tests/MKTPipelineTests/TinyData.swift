@@ -1,4 +1,5 @@
 import Foundation
+import MKTData
 import MKTFormats
 import MKTPipeline
 import MKTTensor

@@ -1,3 +1,5 @@
+import MKTData
+
 /// The artifacts the built-in stages exchange.
 extension PipelineKey where Value == ZeroShotDataset {
     /// Training and test images with seen and unseen labels.

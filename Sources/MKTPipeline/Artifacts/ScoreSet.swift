@@ -1,3 +1,4 @@
+import MKTData
 import MKTTensor
 
 /// One method's test scores in each zero-shot setting.

@@ -1,3 +1,4 @@
+import MKTData
 import MKTDistill
 
 /// Settings a built-in recipe may take from the command line; each recipe documents which.

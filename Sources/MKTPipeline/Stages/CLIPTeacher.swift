@@ -1,4 +1,5 @@
 import Foundation
+import MKTData
 import MKTCLIP
 import MKTTensor
 import MKTTokenizer

@@ -1,4 +1,5 @@
 import Foundation
+import MKTData
 import MKTMetrics
 
 /// Evaluates every score set produced before it with the NUS-WIDE protocol (per-label AP and

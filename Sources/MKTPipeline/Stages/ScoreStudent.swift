@@ -1,3 +1,4 @@
+import MKTData
 import MKTImage
 import MKTTensor
 

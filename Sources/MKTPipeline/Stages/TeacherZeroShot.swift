@@ -1,3 +1,4 @@
+import MKTData
 import MKTCLIP
 import MKTImage
 import MKTTensor

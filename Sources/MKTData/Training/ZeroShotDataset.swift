@@ -1,5 +1,4 @@
 import Foundation
-import MKTData
 import MKTImage
 import MKTTensor
 
@@ -48,7 +47,7 @@ public struct LabeledImages: Sendable {
     }
 
     /// Pixels [indices.count, 3, size, size] of some images.
-    /// - Throws: ``MKTImage/ImageError`` naming a file that does not decode; ``PipelineError``
+    /// - Throws: ``MKTImage/ImageError`` naming a file that does not decode; ``DataError``
     ///   when preprocessed pixels have another size.
     public func pixels(_ indices: [Int], size: Int, preset: PreprocessPreset) throws -> Tensor {
         switch source {
@@ -58,7 +57,7 @@ public struct LabeledImages: Sendable {
             return Tensor(shape: [indices.count, 3, size, size], scalars: try preprocessor.preprocess(paths: chosen))
         case let .pixels(all):
             guard all.shape.count == 4, all.shape[2] == size, all.shape[3] == size else {
-                throw PipelineError(stage: nil, problem: "preprocessed pixels have shape \(all.shape), but the model takes [N, 3, \(size), \(size)]")
+                throw DataError(path: "pixels", problem: "preprocessed pixels have shape \(all.shape), but the model takes [N, 3, \(size), \(size)]")
             }
             return all.gatherRows(indices).reshaped([indices.count] + Array(all.shape.dropFirst()))
         }
@@ -77,7 +76,7 @@ public struct LabeledImages: Sendable {
     /// These images as training data for a model taking `size`-pixel inputs (`mkt` preset).
     ///
     /// With `augment`, image files get MKT's training augmentation
-    /// (``MKTDistill/ImageListImages``, seeded per image and epoch); preprocessed pixels are
+    /// (``ImageListImages``, seeded per image and epoch); preprocessed pixels are
     /// always used as they are.
     public func training(size: Int, augment: Bool = false, seed: UInt64 = 42) throws -> any TrainingImages {
         if augment, case let .files(paths) = source {
@@ -102,7 +101,8 @@ struct LabeledTrainingImages: TrainingImages {
 }
 
 /// A zero-shot multi-label dataset: training images annotated with the seen labels, test images
-/// annotated with seen and unseen labels.
+/// annotated with seen and unseen labels. The one dataset model of MKT: pipeline stages pass it
+/// along, trainers read its training split through ``LabeledImages/training(size:augment:seed:)``.
 ///
 /// Shapes: S seen labels, U unseen labels; ``train`` labels [N, S]; ``test`` labels [M, S + U]
 /// with the seen columns first (the GZSL order).
@@ -119,20 +119,20 @@ public struct ZeroShotDataset: Sendable {
     public var test: LabeledImages
 
     /// A dataset; the label counts must agree with the label lists.
-    /// - Throws: ``PipelineError`` when they do not, or a list is empty or has duplicates.
+    /// - Throws: ``DataError`` when they do not, or a list is empty or has duplicates.
     public init(name: String, seenLabels: [String], unseenLabels: [String], train: LabeledImages, test: LabeledImages) throws {
-        guard !seenLabels.isEmpty else { throw PipelineError(stage: nil, problem: "dataset \(name): no seen labels") }
+        guard !seenLabels.isEmpty else { throw DataError(path: name, problem: "no seen labels") }
         guard train.labelCount == seenLabels.count else {
-            throw PipelineError(stage: nil, problem: "dataset \(name): training labels have \(train.labelCount) columns but there are \(seenLabels.count) seen labels")
+            throw DataError(path: name, problem: "training labels have \(train.labelCount) columns but there are \(seenLabels.count) seen labels")
         }
         guard test.labelCount == seenLabels.count + unseenLabels.count else {
-            throw PipelineError(stage: nil, problem: "dataset \(name): test labels have \(test.labelCount) columns but there are \(seenLabels.count) seen + \(unseenLabels.count) unseen labels")
+            throw DataError(path: name, problem: "test labels have \(test.labelCount) columns but there are \(seenLabels.count) seen + \(unseenLabels.count) unseen labels")
         }
         guard Set(seenLabels + unseenLabels).count == seenLabels.count + unseenLabels.count else {
-            throw PipelineError(stage: nil, problem: "dataset \(name): a label appears twice among the seen and unseen labels")
+            throw DataError(path: name, problem: "a label appears twice among the seen and unseen labels")
         }
         guard train.count > 0, test.count > 0 else {
-            throw PipelineError(stage: nil, problem: "dataset \(name): no training or no test images")
+            throw DataError(path: name, problem: "no training or no test images")
         }
         self.name = name
         self.seenLabels = seenLabels
