@@ -71,12 +71,10 @@ public final class ContrastiveTuner: Trainer {
         try TrainingSettingsError.require(source.imageSize == model.configuration.vision.imageSize, "source",
                                           "images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
         try TrainingSettingsError.atLeast(0, c.steps, "steps")
-        try TrainingSettingsError.atLeast(2, c.batchSize, "batchSize")
         try TrainingSettingsError.atLeast(1, c.checkpointEvery, "checkpointEvery")
-        try TrainingSettingsError.atLeast(0, c.warmupSteps, "warmupSteps")
-        try TrainingSettingsError.positive(c.learningRate, "learningRate")
-        try TrainingSettingsError.nonNegative(c.minLearningRate, "minLearningRate")
-        try TrainingSettingsError.nonNegative(c.weightDecay, "weightDecay")
+        try TrainingSettingsError.checkOptimization(batchSize: c.batchSize, minimumBatch: 2, maxSteps: nil, learningRate: c.learningRate,
+                                                    minLearningRate: c.minLearningRate, warmup: Double(c.warmupSteps),
+                                                    weightDecay: c.weightDecay)
         try TrainingSettingsError.nonNegative(c.maxLogitScale, "maxLogitScale")
         if let pool = source.imageCount {
             try TrainingSettingsError.require(pool >= c.batchSize, "source", "cycles over \(pool) images, fewer than a batch of \(c.batchSize)")

@@ -71,12 +71,10 @@ public final class ImageTowerPretrainer: Trainer {
         try TrainingSettingsError.require(source.imageSize == model.configuration.vision.imageSize, "source",
                                           "images are \(source.imageSize) px, the model takes \(model.configuration.vision.imageSize)")
         try TrainingSettingsError.atLeast(0, c.steps, "steps")
-        try TrainingSettingsError.atLeast(1, c.batchSize, "batchSize")
         try TrainingSettingsError.atLeast(1, c.checkpointEvery, "checkpointEvery")
-        try TrainingSettingsError.atLeast(0, c.warmupSteps, "warmupSteps")
-        try TrainingSettingsError.positive(c.learningRate, "learningRate")
-        try TrainingSettingsError.nonNegative(c.minLearningRate, "minLearningRate")
-        try TrainingSettingsError.nonNegative(c.weightDecay, "weightDecay")
+        try TrainingSettingsError.checkOptimization(batchSize: c.batchSize, maxSteps: nil, learningRate: c.learningRate,
+                                                    minLearningRate: c.minLearningRate, warmup: Double(c.warmupSteps),
+                                                    weightDecay: c.weightDecay)
         self.model = model
         self.source = source
         self.configuration = configuration

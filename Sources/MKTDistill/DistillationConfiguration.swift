@@ -1,7 +1,7 @@
 import MKTTraining
 
 /// The settings of MKT stage 1 (mkt-method §1.3–1.6); defaults are the reference's.
-public struct DistillationConfiguration: Codable, Sendable, Equatable {
+public struct DistillationConfiguration: Codable, Sendable, Equatable, EpochSettings {
     public var epochs: Int = 20
     /// Stop after this many optimizer steps (the schedule still spans `epochs`).
     public var maxSteps: Int? = nil
@@ -33,11 +33,7 @@ public struct DistillationConfiguration: Codable, Sendable, Equatable {
     /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting.
     func checkSchedule() throws {
         try TrainingSettingsError.atLeast(1, epochs, "epochs")
-        try TrainingSettingsError.atLeast(1, batchSize, "batchSize")
-        if let maxSteps { try TrainingSettingsError.atLeast(0, maxSteps, "maxSteps") }
-        try TrainingSettingsError.positive(learningRate, "learningRate")
-        try TrainingSettingsError.nonNegative(minLearningRate, "minLearningRate")
-        try TrainingSettingsError.nonNegative(warmupEpochs, "warmupEpochs")
-        try TrainingSettingsError.nonNegative(weightDecay, "weightDecay")
+        try TrainingSettingsError.checkOptimization(batchSize: batchSize, maxSteps: maxSteps, learningRate: learningRate,
+                                                    minLearningRate: minLearningRate, warmup: warmupEpochs, weightDecay: weightDecay)
     }
 }

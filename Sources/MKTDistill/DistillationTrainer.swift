@@ -74,11 +74,7 @@ public final class DistillationTrainer: Trainer {
     }
 
     /// The batches and the step budget.
-    public var plan: TrainingPlan {
-        .epochs(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
-                maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
-                seed: configuration.seed)
-    }
+    public var plan: TrainingPlan { configuration.plan(images: data.count) }
 
     public var settings: DistillationConfiguration { configuration }
     public var trainedModule: Module { student }

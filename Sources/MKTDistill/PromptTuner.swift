@@ -8,7 +8,7 @@ import MKTTensor
 import MKTTraining
 
 /// The settings of MKT stage 2 (mkt-method §1.5–1.6); defaults are the reference's.
-public struct PromptTuningConfiguration: Codable, Sendable, Equatable {
+public struct PromptTuningConfiguration: Codable, Sendable, Equatable, EpochSettings {
     public var epochs: Int = 4
     public var maxSteps: Int? = nil
     public var batchSize: Int = 64
@@ -54,12 +54,9 @@ public final class PromptTuner: Trainer {
                 configuration: PromptTuningConfiguration) throws {
         let c = configuration, vision = student.configuration.vision
         try TrainingSettingsError.atLeast(1, c.epochs, "epochs")
-        try TrainingSettingsError.atLeast(1, c.batchSize, "batchSize")
-        if let maxSteps = c.maxSteps { try TrainingSettingsError.atLeast(0, maxSteps, "maxSteps") }
-        try TrainingSettingsError.positive(c.learningRate, "learningRate")
-        try TrainingSettingsError.nonNegative(c.minLearningRate, "minLearningRate")
-        try TrainingSettingsError.nonNegative(c.warmupEpochs, "warmupEpochs")
-        try TrainingSettingsError.nonNegative(c.weightDecay, "weightDecay")
+        try TrainingSettingsError.checkOptimization(batchSize: c.batchSize, maxSteps: c.maxSteps, learningRate: c.learningRate,
+                                                    minLearningRate: c.minLearningRate, warmup: c.warmupEpochs,
+                                                    weightDecay: c.weightDecay)
         try TrainingSettingsError.require((1...(vision.gridSize * vision.gridSize)).contains(c.topK), "topK",
                                           "must be 1 to the model's \(vision.gridSize * vision.gridSize) patches (got \(c.topK))")
         try TrainingSettingsError.require(student.configuration.projectionDim == teacher.configuration.projectionDim, "student",
@@ -80,11 +77,7 @@ public final class PromptTuner: Trainer {
     }
 
     /// The batches and the step budget.
-    public var plan: TrainingPlan {
-        .epochs(images: data.count, batchSize: configuration.batchSize, epochs: configuration.epochs,
-                maxSteps: configuration.maxSteps, shuffle: configuration.shuffle, dropLast: configuration.dropLast,
-                seed: configuration.seed)
-    }
+    public var plan: TrainingPlan { configuration.plan(images: data.count) }
 
     public var settings: PromptTuningConfiguration { configuration }
     public var trainedModule: Module { learner }

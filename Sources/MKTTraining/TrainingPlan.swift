@@ -90,3 +90,21 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
         }
     }
 }
+
+/// Settings that walk a finite set in epochs (MKT stage 1 and 2, and the like).
+public protocol EpochSettings {
+    var epochs: Int { get }
+    var maxSteps: Int? { get }
+    var batchSize: Int { get }
+    var shuffle: Bool { get }
+    var dropLast: Bool { get }
+    var seed: UInt64 { get }
+}
+
+extension EpochSettings {
+    /// Epochs over `images` images, the schedule's time in fractional epochs.
+    public func plan(images: Int) -> TrainingPlan {
+        .epochs(images: images, batchSize: batchSize, epochs: epochs, maxSteps: maxSteps, shuffle: shuffle,
+                dropLast: dropLast, seed: seed)
+    }
+}

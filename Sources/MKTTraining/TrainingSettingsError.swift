@@ -30,6 +30,19 @@ public struct TrainingSettingsError: Error, CustomStringConvertible, Sendable, E
         try require(value.isFinite && value > 0, setting, "must be a finite number above 0 (got \(value))")
     }
 
+    /// Checks the settings every trainer has: at least `minimumBatch` images per step, a
+    /// non-negative step budget, a finite positive learning rate, and finite non-negative final
+    /// learning rate, warm-up and weight decay.
+    public static func checkOptimization(batchSize: Int, minimumBatch: Int = 1, maxSteps: Int?, learningRate: Double,
+                                         minLearningRate: Double, warmup: Double, weightDecay: Double) throws {
+        try atLeast(minimumBatch, batchSize, "batchSize")
+        if let maxSteps { try atLeast(0, maxSteps, "maxSteps") }
+        try positive(learningRate, "learningRate")
+        try nonNegative(minLearningRate, "minLearningRate")
+        try nonNegative(warmup, "warmup")
+        try nonNegative(weightDecay, "weightDecay")
+    }
+
     /// Throws unless `value` is finite and ≥ 0 (a weight decay, a warm-up, a loss weight).
     public static func nonNegative(_ value: Double, _ setting: String) throws {
         try require(value.isFinite && value >= 0, setting, "must be a finite number of at least 0 (got \(value))")
