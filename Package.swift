@@ -76,7 +76,7 @@ let package = Package(
             ]),
 
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MKTTensor"], path: "Tests/TestSupport"),
         .testTarget(name: "MKTTensorTests", dependencies: ["MKTTensor", "TestSupport"]),
         .testTarget(name: "MKTFormatsTests", dependencies: ["MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTNNTests", dependencies: ["MKTNN", "TestSupport"]),
