@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "MKTTokenizer", resources: [.copy("Resources/clip-bpe")]),
 
         // Models and method.
-        .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer", "MKTImage"]),
+        .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer"]),
         .target(name: "MKTMetrics", dependencies: ["MKTRandom"]),
         .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom"]),
         .target(name: "MKTStudent", dependencies: ["MKTCLIP"]),
@@ -83,13 +83,13 @@ let package = Package(
         .testTarget(name: "MKTOptimTests", dependencies: ["MKTOptim", "TestSupport"]),
         .testTarget(name: "MKTImageTests", dependencies: ["MKTImage", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTTokenizerTests", dependencies: ["MKTTokenizer", "MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "TestSupport"]),
+        .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "MKTTokenizer", "TestSupport"]),
         .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
-        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
+        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "MKTCLIP", "MKTImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

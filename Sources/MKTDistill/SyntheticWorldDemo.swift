@@ -198,7 +198,7 @@ public final class SyntheticWorldDemo {
         -> (zsl: MeanAveragePrecision, gzsl: MeanAveragePrecision) {
         let images = SyntheticWorldDemo.imageEmbeddings(model, pixels: test.pixels).l2Normalized(axis: -1)
         func measure(_ names: [String]) -> MeanAveragePrecision {
-            let classifiers = Tape.withoutRecording { WorldPrompts.labelEmbeddings(names, model: model, tokenizer: tokenizer) }
+            let classifiers = Tape.withoutRecording { TextClassifier.promptEnsemble(names.map(WorldPrompts.prompts(for:)), model: model, tokenizer: tokenizer) }
             let scores = Tape.withoutRecording { images.matmul(classifiers, transposeB: true) }
             return MeanAveragePrecision(scores: scores.scalars, labels: test.labels(names), names: names)
         }
@@ -298,7 +298,7 @@ public final class SyntheticWorldDemo {
         let (teacherZSL, teacherGZSL) = stage("teacher-eval") { evaluateTeacher(teacher, tokenizer: tokenizer, test: test) }
         onEvent(.measured("teacher ZSL", teacherZSL))
         onEvent(.measured("teacher GZSL", teacherGZSL))
-        let ensemble = Tape.withoutRecording { WorldPrompts.labelEmbeddings(SyntheticWorld.gzslLabels, model: teacher, tokenizer: tokenizer) }
+        let ensemble = Tape.withoutRecording { TextClassifier.promptEnsemble(SyntheticWorld.gzslLabels.map(WorldPrompts.prompts(for:)), model: teacher, tokenizer: tokenizer) }
         let seenCount = SyntheticWorld.seenLabels.count
         let seenEnsemble = ensemble.slice(axis: 0, 0..<seenCount)
         let unseenEnsemble = ensemble.slice(axis: 0, seenCount..<ensemble.shape[0])
