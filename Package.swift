@@ -75,6 +75,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The documentation's examples (README.md, Docs/CLIP.md, Docs/Pipelines.md, the MKTPipeline
+        // articles): compiled with the package so that they cannot rot; scripts/check_examples.py
+        // checks that the documents show exactly this code.
+        .executableTarget(name: "example-readme",
+                          dependencies: ["MKTCLIP", "MKTDistill", "MKTFormats", "MKTPipeline", "MKTStudent", "MKTTokenizer"],
+                          path: "Examples/readme"),
+        .executableTarget(name: "my-benchmark", dependencies: ["MKTPipeline", "MKTTensor"], path: "Examples/my-benchmark"),
+
         // Tests.
         .target(name: "TestSupport", dependencies: ["MKTTensor"], path: "Tests/TestSupport"),
         .testTarget(name: "MKTTensorTests", dependencies: ["MKTTensor", "TestSupport"]),
@@ -89,7 +97,7 @@ let package = Package(
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
-        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "MKTCLIP", "MKTImage", "TestSupport"]),
+        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "MKTCLIP", "MKTImage", "TestSupport", "my-benchmark"]),
     ],
     swiftLanguageModes: [.v6]
 )
