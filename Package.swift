@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "MKTReports",
                 dependencies: ["MKTMetrics", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTDistill", "MKTReports", "MKTData", "MKTMetrics", "MKTCLIP"]),
+                dependencies: ["MKTDistill", "MKTReports", "MKTData", "MKTMetrics", "MKTCLIP", "MKTNN"]),
 
         // The command line: thin, over library code.
         .executableTarget(
