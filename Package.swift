@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "MKTTokenizer", resources: [.copy("Resources/clip-bpe")]),
 
         // Models and method.
-        .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer", "MKTImage"]),
+        .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer"]),
         .target(name: "MKTMetrics", dependencies: ["MKTRandom"]),
         .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom", "MKTTensor"]),
         .target(name: "MKTStudent", dependencies: ["MKTCLIP"]),
@@ -73,7 +73,7 @@ let package = Package(
                 dependencies: ["MKTMetrics", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
                 dependencies: ["MKTDistill", "MKTContrastive", "MKTTraining", "MKTReports", "MKTData", "MKTMetrics",
-                               "MKTCLIP"]),
+                               "MKTCLIP", "MKTNN"]),
 
         // The command line: thin, over library code.
         .executableTarget(
@@ -84,15 +84,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The documentation's examples (README.md, Docs/CLIP.md, Docs/Pipelines.md, the MKTPipeline
+        // articles): compiled with the package so that they cannot rot; scripts/check_examples.py
+        // checks that the documents show exactly this code.
+        .executableTarget(name: "example-readme",
+                          dependencies: ["MKTCLIP", "MKTData", "MKTDistill", "MKTFormats", "MKTStudent", "MKTTokenizer"],
+                          path: "Examples/readme"),
+        .executableTarget(name: "my-benchmark", dependencies: ["MKTData", "MKTPipeline", "MKTTensor"],
+                          path: "Examples/my-benchmark"),
+
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MKTTensor"], path: "Tests/TestSupport"),
         .testTarget(name: "MKTTensorTests", dependencies: ["MKTTensor", "TestSupport"]),
         .testTarget(name: "MKTFormatsTests", dependencies: ["MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTNNTests", dependencies: ["MKTNN", "TestSupport"]),
         .testTarget(name: "MKTOptimTests", dependencies: ["MKTOptim", "TestSupport"]),
         .testTarget(name: "MKTImageTests", dependencies: ["MKTImage", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTTokenizerTests", dependencies: ["MKTTokenizer", "MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "TestSupport"]),
+        .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "MKTTokenizer", "TestSupport"]),
         .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
         .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
@@ -101,7 +110,8 @@ let package = Package(
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "MKTTraining", "MKTData", "TestSupport"]),
         .testTarget(name: "MKTContrastiveTests", dependencies: ["MKTContrastive", "MKTTraining", "MKTData", "MKTCLIP", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
-        .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "MKTData", "TestSupport"]),
+        .testTarget(name: "MKTPipelineTests",
+                    dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "TestSupport", "my-benchmark"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,7 +32,8 @@ public final class CLIPTextTransformer: Module {
         configuration = config
         embeddings = CLIPTextEmbeddings(config)
         encoder = CLIPEncoder(count: config.numHiddenLayers, width: config.hiddenSize, intermediate: config.intermediateSize,
-                              heads: config.numAttentionHeads, activation: config.hiddenAct, epsilon: config.layerNormEps)
+                              heads: config.numAttentionHeads, activation: config.hiddenAct, epsilon: config.layerNormEps,
+                              causal: true)
         finalLayerNorm = LayerNorm(config.hiddenSize, epsilon: config.layerNormEps)
         super.init()
     }
@@ -45,7 +46,7 @@ public final class CLIPTextTransformer: Module {
     public func pooled(tokenEmbeddings x: Tensor, endPositions: [Int]) -> Tensor {
         let b = x.shape[0], t = x.shape[1], c = x.shape[2]
         let positions = embeddings.positionEmbedding.weight.slice(axis: 0, 0..<t)     // [T, C]
-        var h = encoder(x + positions, causal: true)                            // [B, T, C]
+        var h = encoder(x + positions)                                          // [B, T, C]
         h = h.reshaped([b * t, c]).gatherRows(endPositions.enumerated().map { $0.offset * t + $0.element })
         return finalLayerNorm(h)                                                        // [B, C]
     }

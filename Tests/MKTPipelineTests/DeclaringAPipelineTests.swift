@@ -2,42 +2,13 @@ import Foundation
 import MKTData
 import MKTPipeline
 import MKTTensor
+@testable import my_benchmark
 import Testing
 import TestSupport
 
-// The example of the "Declaring a pipeline" article (Sources/MKTPipeline/MKTPipeline.docc and
-// Docs/Pipelines.md), compiled and run here so that it cannot rot.
-
-/// A baseline: uniform random scores, i.e. what chance looks like in the report.
-struct RandomScores: Stage {
-    var seed: UInt64 = 0
-
-    var name: String { "Scores (random)" }
-    var needs: [StageRequirement] { [.key(.dataset)] }
-    var produces: [AnyPipelineKey] { [PipelineKey.scores("Random").erased] }
-    var configuration: JSONValue { ["seed": .number(Double(seed))] }
-
-    func run(_ context: StageContext) async throws {
-        let data = try context.value(.dataset)
-        var rng = SeededRandom(seed: seed)
-        var scores: [ZeroShotSetting: Tensor] = [:]
-        for setting in ZeroShotSetting.allCases {
-            let n = data.test.count, l = data.labels(setting).count
-            scores[setting] = Tensor(shape: [n, l], scalars: (0..<(n * l)).map { _ in Float.random(in: 0..<1, using: &rng) })
-        }
-        try context.set(.scores("Random"), ScoreSet(method: "Random", scores: scores))
-    }
-}
-
-/// The baselines of my benchmark, as one composite stage.
-struct Baselines: Stage {
-    var templates = ["a photo of a {}.", "There is a {} in the scene"]
-
-    var body: [any Stage] {
-        RandomScores()
-        TeacherZeroShot(templates: templates)
-    }
-}
+// The stages of the "Declaring a pipeline" example (Examples/my-benchmark, shown by
+// Sources/MKTPipeline/MKTPipeline.docc and Docs/Pipelines.md), run here with the tiny CLIP and
+// in-memory data.
 
 /// The whole benchmark.
 func myBenchmark(data: ZeroShotDataset, teacher: String, quick: Bool, report: String? = nil) -> Pipeline {

@@ -52,9 +52,7 @@ public struct LabeledImages: Sendable {
     public func pixels(_ indices: [Int], size: Int, preset: PreprocessPreset) throws -> Tensor {
         switch source {
         case let .files(paths):
-            let preprocessor = Preprocessor(preset: preset, size: size)
-            let chosen = indices.map { paths[$0] }
-            return Tensor(shape: [indices.count, 3, size, size], scalars: try preprocessor.preprocess(paths: chosen))
+            return try ImageFiles(paths: paths, preset: preset, size: size).pixels(indices)
         case let .pixels(all):
             guard all.shape.count == 4, all.shape[2] == size, all.shape[3] == size else {
                 throw DataError(path: "pixels", problem: "preprocessed pixels have shape \(all.shape), but the model takes [N, 3, \(size), \(size)]")

@@ -18,29 +18,20 @@ public enum LabelPrompts: Sendable, Equatable {
     /// The prompts of `label`.
     public func prompts(for label: String) -> [String] {
         switch self {
-        case let .template(t): [ZeroShotClassifier.fill(t, with: label)]
-        case let .ensemble(ts): ts.map { ZeroShotClassifier.fill($0, with: label) }
+        case let .template(t): [TextClassifier.fill(t, with: label)]
+        case let .ensemble(ts): ts.map { TextClassifier.fill($0, with: label) }
         case let .perLabel(table): table[label] ?? [label]
         }
     }
 
-    /// Embeddings [L, D] of `labels` through `teacher` (unit rows except for ``template(_:)``).
+    /// Embeddings [L, D] of `labels` through `teacher`: the one prompt's embedding for
+    /// ``template(_:)``, else the prompt ensemble (``MKTCLIP/TextClassifier/promptEnsemble(_:model:tokenizer:)``,
+    /// unit rows).
     public func embeddings(_ labels: [String], teacher: TeacherModel) -> Tensor {
         if case .template = self {
             return teacher.clip.embedTexts(labels.map { prompts(for: $0)[0] }, tokenizer: teacher.tokenizer)
         }
-        let groups = labels.map { prompts(for: $0) }
-        let unit = teacher.clip.embedTexts(groups.flatMap { $0 }, tokenizer: teacher.tokenizer).l2Normalized(axis: -1).scalars
-        let d = teacher.clip.configuration.projectionDim
-        var out = [Float](repeating: 0, count: labels.count * d)
-        var row = 0
-        for (l, group) in groups.enumerated() {
-            for _ in group {
-                for j in 0..<d { out[l * d + j] += unit[row * d + j] }
-                row += 1
-            }
-        }
-        return Tape.withoutRecording { Tensor(shape: [labels.count, d], scalars: out).l2Normalized(axis: -1) }
+        return TextClassifier.promptEnsemble(labels.map { prompts(for: $0) }, model: teacher.clip, tokenizer: teacher.tokenizer)
     }
 
     /// A description for reports and the run's configuration.

@@ -1,5 +1,6 @@
 import MKTData
 import MKTImage
+import MKTNN
 import MKTTensor
 
 /// Scores the test images with the student and the current label embeddings, in both zero-shot
@@ -34,22 +35,21 @@ public struct ScoreStudent: Stage {
         let labelRows = try settings.map { try table.rows(data.labels($0)) }                   // [L, D] each
         let size = student.model.configuration.vision.imageSize
         let n = data.test.count
-        var rows: [[Float]] = settings.map { _ in [] }
-        for start in stride(from: 0, to: n, by: max(1, batchSize)) {
+        // One forward pass per batch scores every setting: the settings' scores side by side,
+        // [M, L_1 + L_2 + …].
+        let all = try BatchedInference.map(count: n, batchSize: batchSize, progress: { done in
+            context.report(StageProgress(unit: "image", done: done, total: n))
+        }) { rows in
             try Task.checkCancellation()
-            let indices = Array(start..<min(start + batchSize, n))
-            let pixels = try data.test.pixels(indices, size: size, preset: .mkt)
-            Tape.withoutRecording {
-                let (global, local) = student.model(pixels)
-                for (i, labels) in labelRows.enumerated() {
-                    rows[i] += student.scoring.scores(global: global, local: local, labels: labels).scalars
-                }
-            }
-            context.report(StageProgress(unit: "image", done: indices.last! + 1, total: n))
+            let (global, local) = student.model(try data.test.pixels(Array(rows), size: size, preset: .mkt))
+            return Tensor.concatenate(labelRows.map { student.scoring.scores(global: global, local: local, labels: $0) }, axis: 1)
         }
         var scores: [ZeroShotSetting: Tensor] = [:]
+        var column = 0
         for (i, setting) in settings.enumerated() {
-            scores[setting] = Tensor(shape: [n, labelRows[i].shape[0]], scalars: rows[i])
+            let l = labelRows[i].shape[0]
+            scores[setting] = all.slice(axis: 1, column..<(column + l))                              // [M, L]
+            column += l
         }
         let set = ScoreSet(method: method, scores: scores)
         try SavedArtifacts.write(set, to: context.folder)

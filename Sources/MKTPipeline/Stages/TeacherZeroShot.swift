@@ -1,6 +1,7 @@
 import MKTData
 import MKTCLIP
 import MKTImage
+import MKTNN
 import MKTTensor
 
 /// The CLIP zero-shot baseline with prompt ensembling, as a composite of ``TeacherFeatures``
@@ -52,15 +53,13 @@ public struct TeacherFeatures: Stage {
         let teacher = try context.value(.teacher)
         let size = teacher.clip.configuration.vision.imageSize
         let n = data.test.count
-        var rows: [Float] = []
-        for start in stride(from: 0, to: n, by: max(1, batchSize)) {
+        let embeddings = try BatchedInference.map(count: n, batchSize: batchSize, progress: { done in
+            context.report(StageProgress(unit: "image", done: done, total: n))
+        }) { rows in                                                                          // [M, D]
             try Task.checkCancellation()
-            let indices = Array(start..<min(start + batchSize, n))
-            let pixels = try data.test.pixels(indices, size: size, preset: .clip)
-            rows += Tape.withoutRecording { teacher.clip.imageFeatures(pixels) }.scalars
-            context.report(StageProgress(unit: "image", done: indices.last! + 1, total: n))
+            return teacher.clip.imageFeatures(try data.test.pixels(Array(rows), size: size, preset: .clip))
         }
-        let features = ImageFeatures(embeddings: Tensor(shape: [n, teacher.clip.configuration.projectionDim], scalars: rows))
+        let features = ImageFeatures(embeddings: embeddings)
         try SavedArtifacts.write(features.embeddings, to: context.path("teacher-features.npy"))
         try context.set(.teacherFeatures, features)
     }
@@ -72,8 +71,8 @@ public struct TeacherFeatures: Stage {
 }
 
 /// CLIP zero-shot scores with prompt ensembling: cosine similarities between the test-image
-/// embeddings and each label's mean unit prompt embedding, renormalised (as
-/// ``MKTCLIP/ZeroShotClassifier``). Produces `scores/<method>` in both settings.
+/// embeddings and each label's mean unit prompt embedding, renormalised (a frozen
+/// ``MKTCLIP/TextClassifier``). Produces `scores/<method>` in both settings.
 public struct ZeroShotScores: Stage {
     /// CLIP's seven ensembled ImageNet prompts (Radford et al., 2021, notebook
     /// "Prompt_Engineering_for_ImageNet") and MKT's template.
@@ -117,12 +116,9 @@ public struct ZeroShotScores: Stage {
         let features = try context.value(.teacherFeatures)
         var scores: [ZeroShotSetting: Tensor] = [:]
         for setting in data.unseenLabels.isEmpty ? [ZeroShotSetting.gzsl] : [.zsl, .gzsl] {
-            let classifiers = Tape.withoutRecording {                                          // [L, D], unit rows
-                prompts.embeddings(data.labels(setting), teacher: teacher).l2Normalized(axis: -1)
-            }
-            scores[setting] = Tape.withoutRecording {                                          // [M, L]
-                features.embeddings.l2Normalized(axis: -1).matmul(classifiers, transposeB: true)
-            }
+            let labels = data.labels(setting)
+            let classifier = TextClassifier(labels: labels, weight: prompts.embeddings(labels, teacher: teacher))
+            scores[setting] = classifier.scores(imageEmbeddings: features.embeddings)               // [M, L]
         }
         let set = ScoreSet(method: method, scores: scores)
         try SavedArtifacts.write(set, to: context.folder)

@@ -140,7 +140,7 @@ extension TeacherModel {
 }
 
 extension LabelPrompts {
-    /// The synthetic world's caption-native prompts for every label (``MKTDistill/WorldPrompts``).
+    /// The synthetic world's caption-native prompts for every label (``MKTData/WorldPrompts``).
     public static var syntheticWorld: LabelPrompts {
         .perLabel(Dictionary(uniqueKeysWithValues: SyntheticWorld.gzslLabels.map { ($0, WorldPrompts.prompts(for: $0)) }))
     }

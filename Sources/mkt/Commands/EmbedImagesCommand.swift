@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import MKTData
 import MKTCLIP
 import MKTFormats
 import MKTImage
+import MKTPipeline
 
 /// `mkt embed-images`.
 struct EmbedImagesCommand: ParsableCommand {
@@ -22,11 +24,11 @@ struct EmbedImagesCommand: ParsableCommand {
 
     func run() throws {
         let clip = try CLIPModel.load(directory: model)
-        let paths = try TextList.imagePaths(input)
-        let progress = ProgressRenderer().counter("embed-images", unit: "image", total: paths.count)
-        let embeddings = try clip.embedImages(paths: paths, preset: preset, batchSize: batchSize, progress: progress.update)
+        let files = try ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize)
+        let progress = ProgressRenderer().counter("embed-images", unit: "image", total: files.count)
+        let embeddings = try files.map(batchSize: batchSize, progress: progress.update) { clip.imageFeatures($0) }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output)
-        print("embedded \(paths.count) images → \(output) [\(paths.count), \(embeddings.shape[1])]")
+        print("embedded \(files.count) images → \(output) [\(files.count), \(embeddings.shape[1])]")
     }
 }
 

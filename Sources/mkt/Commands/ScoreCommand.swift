@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import MKTData
 import MKTCLIP
 import MKTDistill
 import MKTFormats
 import MKTImage
+import MKTPipeline
 import MKTStudent
 import MKTTensor
 import MKTTokenizer
@@ -37,12 +39,15 @@ struct ScoreCommand: ParsableCommand {
         let tokenizer = try CLIPTokenizer(directory: teacher)
         let model = try TwoStreamStudent.load(directory: student)
         let names = try TextList.labels(labels)
-        let paths = try TextList.imagePaths(images)
+        let files = try ImageFiles(list: images, preset: preset, size: model.configuration.vision.imageSize)
+        let paths = files.paths
         let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template)
         let progress = ProgressRenderer().counter("score", unit: "image", total: paths.count)
-        let scores = try model.scores(paths: paths, labelEmbeddings: embeddings,
-                                      scoring: TwoStreamScoring(topK: topK, globalOnly: globalOnly),
-                                      preset: preset, batchSize: batchSize, progress: progress.update)
+        let scoring = TwoStreamScoring(topK: topK, globalOnly: globalOnly)
+        let scores = try files.map(batchSize: batchSize, progress: progress.update) { pixels in
+            let (global, local) = model(pixels)
+            return scoring.scores(global: global, local: local, labels: embeddings)
+        }
         if let output { try NpyArray(floats: scores.scalars, shape: scores.shape).write(to: output) }
         let values = scores.scalars, l = names.count
         for (i, path) in paths.enumerated() {
@@ -57,7 +62,7 @@ struct ScoreCommand: ParsableCommand {
 enum LabelEmbedder {
     static func embed(_ labels: [String], clip: CLIPModel, tokenizer: CLIPTokenizer, prompt: String?, template: String) throws -> Tensor {
         guard var path = prompt else {
-            return clip.embedTexts(labels.map { ZeroShotClassifier.fill(template, with: $0) }, tokenizer: tokenizer)
+            return clip.embedTexts(labels.map { TextClassifier.fill(template, with: $0) }, tokenizer: tokenizer)
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {

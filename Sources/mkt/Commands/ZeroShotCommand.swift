@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import MKTData
 import MKTCLIP
 import MKTFormats
 import MKTImage
+import MKTPipeline
 import MKTTokenizer
 
 /// `mkt zero-shot`.
@@ -25,11 +27,12 @@ struct ZeroShotCommand: ParsableCommand {
         let clip = try CLIPModel.load(directory: model)
         let tokenizer = try CLIPTokenizer(directory: model)
         let names = try TextList.labels(labels)
-        let paths = try TextList.imagePaths(images)
-        let classifier = ZeroShotClassifier(model: clip, tokenizer: tokenizer, labels: names,
-                                            templates: templates.isEmpty ? ["a photo of a {}."] : templates)
+        let files = try ImageFiles(list: images, preset: preset, size: clip.configuration.vision.imageSize)
+        let paths = files.paths
+        let classifier = TextClassifier(labels: names, templates: templates.isEmpty ? ["a photo of a {}."] : templates,
+                                        model: clip, tokenizer: tokenizer)
         let progress = ProgressRenderer().counter("zero-shot", unit: "image", total: paths.count)
-        let embeddings = try clip.embedImages(paths: paths, preset: preset, batchSize: batchSize, progress: progress.update)
+        let embeddings = try files.map(batchSize: batchSize, progress: progress.update) { clip.imageFeatures($0) }
         let s = classifier.scores(imageEmbeddings: embeddings)
         if let scores { try NpyArray(floats: s.scalars, shape: s.shape).write(to: scores) }
         let values = s.scalars, l = names.count, k = min(top, l)

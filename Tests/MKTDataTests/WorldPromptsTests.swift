@@ -1,4 +1,4 @@
-import MKTDistill
+import MKTData
 import Testing
 
 @Suite("World prompts")

@@ -7,7 +7,7 @@ import Testing
 /// numerical derivative is a central difference `(L(x+h) − L(x−h)) / 2h` with the loss summed
 /// in Double from the Float32 outputs; the analytic one comes from the tape. Inputs should avoid
 /// non-smooth points (|x| near 0 for abs/relu, ties for max/topK).
-func checkGradient(
+public func checkGradient(
     _ inputs: [Tensor], step: Float = 1e-2, tolerance: Double = 2e-2, maxElements: Int = 64,
     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor
 ) {
@@ -36,7 +36,7 @@ func checkGradient(
 }
 
 /// A seeded random tensor, optionally kept away from 0 (for non-smooth ops).
-func random(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1, awayFromZero: Float = 0) -> Tensor {
+public func random(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1, awayFromZero: Float = 0) -> Tensor {
     var rng = SeededRandom(seed: seed)
     let t = Tensor.uniform(shape, low: low, high: high, using: &rng)
     guard awayFromZero > 0 else { return t }
