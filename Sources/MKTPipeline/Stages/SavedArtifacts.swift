@@ -1,5 +1,6 @@
 import Foundation
 import MKTFormats
+import MKTSupport
 import MKTTensor
 
 /// How the built-in stages save their outputs in their folders and read them back.
