@@ -82,7 +82,7 @@ def main() -> int:
         found = imported(folder)
         if found is None:
             continue
-        uses = found - SYSTEM_MODULES - {t["name"]}
+        uses = found - SYSTEM_MODULES
         unknown = sorted(uses - known)
         checked += 1
         row = declared(t)

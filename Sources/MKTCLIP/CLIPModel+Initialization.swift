@@ -1,5 +1,4 @@
 import Foundation
-import MKTCLIP
 import MKTNN
 import MKTSupport
 import MKTTensor
