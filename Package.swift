@@ -3,15 +3,17 @@ import PackageDescription
 
 /// MKT: open-vocabulary multi-label image classification by multi-modal knowledge transfer.
 ///
-/// Layering (see Docs/Architecture.md): C system libraries at the bottom, then the tensor core,
-/// layers and optimizers, file formats and images, the CLIP teacher, the MKT student and trainer,
-/// metrics, data, reports, pipelines, and the thin `mkt` command line on top.
+/// Layering (see Docs/Architecture.md): C system libraries and the MKTSupport leaf at the bottom,
+/// then the tensor core, layers and optimizers, file formats and images, the CLIP teacher, the
+/// MKT student and trainer, metrics, data, reports, pipelines, and the thin `mkt` command line on
+/// top. Every target's `dependencies` row lists exactly the modules its files import
+/// (scripts/check_imports.py checks it; CI builds with the explicit import check).
 let package = Package(
     name: "MKT",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mkt", targets: ["mkt"]),
-        .library(name: "MKTRandom", targets: ["MKTRandom"]),
+        .library(name: "MKTSupport", targets: ["MKTSupport"]),
         .library(name: "MKTTensor", targets: ["MKTTensor"]),
         .library(name: "MKTNN", targets: ["MKTNN"]),
         .library(name: "MKTOptim", targets: ["MKTOptim"]),
@@ -44,43 +46,47 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], path: "Sources/CImageCodecs"),
 
         // Core.
-        .target(name: "MKTRandom"),
-        .target(name: "MKTTensor", dependencies: ["CBLAS", "MKTRandom"]),
-        .target(name: "MKTFormats"),
-        .target(name: "MKTNN", dependencies: ["MKTTensor", "MKTFormats"]),
-        .target(name: "MKTOptim", dependencies: ["MKTNN"]),
+        .target(name: "MKTSupport"),
+        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS"]),
+        .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
+        .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor"]),
+        .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),
 
         // Inputs.
-        .target(name: "MKTImage", dependencies: ["CImageCodecs", "MKTRandom"]),
-        .target(name: "MKTTokenizer", resources: [.copy("Resources/clip-bpe")]),
+        .target(name: "MKTImage", dependencies: ["MKTSupport", "CImageCodecs"]),
+        .target(name: "MKTTokenizer", dependencies: ["MKTSupport"], resources: [.copy("Resources/clip-bpe")]),
 
         // Models and method.
-        .target(name: "MKTCLIP", dependencies: ["MKTNN", "MKTFormats", "MKTTokenizer"]),
-        .target(name: "MKTMetrics", dependencies: ["MKTRandom"]),
-        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTRandom", "MKTTensor"]),
-        .target(name: "MKTStudent", dependencies: ["MKTCLIP"]),
+        .target(name: "MKTCLIP",
+                dependencies: ["MKTTokenizer", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
+        .target(name: "MKTMetrics", dependencies: ["MKTSupport"]),
+        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTTensor", "MKTSupport"]),
+        .target(name: "MKTStudent",
+                dependencies: ["MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Training: the one loop, and the methods' trainers.
-        .target(name: "MKTTraining", dependencies: ["MKTNN", "MKTOptim", "MKTTensor", "MKTFormats", "MKTRandom"]),
+        .target(name: "MKTTraining", dependencies: ["MKTOptim", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTDistill",
-                dependencies: ["MKTStudent", "MKTCLIP", "MKTData", "MKTFormats", "MKTNN", "MKTOptim", "MKTTensor",
-                               "MKTTraining"]),
+                dependencies: ["MKTTraining", "MKTStudent", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
+                               "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTContrastive",
-                dependencies: ["MKTCLIP", "MKTData", "MKTNN", "MKTOptim", "MKTTensor", "MKTTokenizer", "MKTTraining"]),
+                dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
+                               "MKTSupport"]),
 
         // Outputs and composition.
         .target(name: "MKTReports",
-                dependencies: ["MKTMetrics", .product(name: "Plot", package: "Plot")]),
+                dependencies: ["MKTMetrics", "MKTSupport", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTDistill", "MKTContrastive", "MKTTraining", "MKTReports", "MKTData", "MKTMetrics",
-                               "MKTCLIP", "MKTNN"]),
+                dependencies: ["MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
+                               "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats", "MKTTensor",
+                               "MKTSupport"]),
 
         // The command line: thin, over library code.
         .executableTarget(
             name: "mkt",
             dependencies: [
-                "MKTPipeline", "MKTDistill", "MKTContrastive", "MKTTraining", "MKTReports", "MKTData", "MKTMetrics", "MKTCLIP",
-                "MKTImage", "MKTTokenizer", "MKTFormats",
+                "MKTPipeline", "MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
+                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -90,28 +96,37 @@ let package = Package(
         .executableTarget(name: "example-readme",
                           dependencies: ["MKTCLIP", "MKTData", "MKTDistill", "MKTFormats", "MKTStudent", "MKTTokenizer"],
                           path: "Examples/readme"),
-        .executableTarget(name: "my-benchmark", dependencies: ["MKTData", "MKTPipeline", "MKTTensor"],
+        .executableTarget(name: "my-benchmark", dependencies: ["MKTData", "MKTPipeline", "MKTSupport", "MKTTensor"],
                           path: "Examples/my-benchmark"),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["MKTTensor"], path: "Tests/TestSupport"),
-        .testTarget(name: "MKTTensorTests", dependencies: ["MKTTensor", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["MKTSupport", "MKTTensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "MKTSupportTests", dependencies: ["MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTTensorTests", dependencies: ["MKTTensor", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTFormatsTests", dependencies: ["MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTNNTests", dependencies: ["MKTNN", "TestSupport"]),
-        .testTarget(name: "MKTOptimTests", dependencies: ["MKTOptim", "TestSupport"]),
-        .testTarget(name: "MKTImageTests", dependencies: ["MKTImage", "MKTFormats", "TestSupport"]),
+        .testTarget(name: "MKTNNTests", dependencies: ["MKTNN", "MKTFormats", "MKTTensor", "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTOptimTests", dependencies: ["MKTOptim", "MKTNN", "MKTTensor", "TestSupport"]),
+        .testTarget(name: "MKTImageTests", dependencies: ["MKTImage", "MKTFormats", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTTokenizerTests", dependencies: ["MKTTokenizer", "MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTCLIPTests", dependencies: ["MKTCLIP", "MKTTokenizer", "TestSupport"]),
-        .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "TestSupport"]),
-        .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTFormats", "MKTImage", "TestSupport"]),
-        .testTarget(name: "MKTStudentTests", dependencies: ["MKTStudent", "TestSupport"]),
+        .testTarget(name: "MKTCLIPTests",
+                    dependencies: ["MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTTokenizer", "TestSupport"]),
+        .testTarget(name: "MKTMetricsTests", dependencies: ["MKTMetrics", "MKTFormats", "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTImage", "MKTFormats", "TestSupport"]),
+        .testTarget(name: "MKTStudentTests",
+                    dependencies: ["MKTStudent", "MKTCLIP", "MKTNN", "MKTTensor", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTTrainingTests",
-                    dependencies: ["MKTTraining", "MKTNN", "MKTOptim", "MKTRandom", "MKTTensor", "TestSupport"]),
-        .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "MKTTraining", "MKTData", "TestSupport"]),
-        .testTarget(name: "MKTContrastiveTests", dependencies: ["MKTContrastive", "MKTTraining", "MKTData", "MKTCLIP", "TestSupport"]),
+                    dependencies: ["MKTTraining", "MKTOptim", "MKTNN", "MKTTensor", "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTDistillTests",
+                    dependencies: ["MKTDistill", "MKTTraining", "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP",
+                                   "MKTTokenizer", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
+                                   "TestSupport"]),
+        .testTarget(name: "MKTContrastiveTests",
+                    dependencies: ["MKTContrastive", "MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTTensor",
+                                   "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests",
-                    dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "TestSupport", "my-benchmark"]),
+                    dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport",
+                                   "TestSupport", "my-benchmark"]),
     ],
     swiftLanguageModes: [.v6]
 )

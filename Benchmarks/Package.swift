@@ -14,9 +14,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        suite("TensorOps", ["MKTTensor"]),
-        suite("Autodiff", ["MKTTensor", "MKTNN", "MKTOptim"]),
-        suite("CLIPForward", ["MKTTensor", "MKTNN", "MKTCLIP", "MKTTokenizer"]),
+        suite("TensorOps", ["MKTTensor", "MKTSupport"]),
+        suite("Autodiff", ["MKTTensor", "MKTNN", "MKTOptim", "MKTSupport"]),
+        suite("CLIPForward", ["MKTTensor", "MKTNN", "MKTCLIP", "MKTTokenizer", "MKTSupport"]),
         suite("ImageDecode", ["MKTImage"]),
         suite("Metrics", ["MKTMetrics"]),
         .target(

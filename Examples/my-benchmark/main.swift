@@ -6,6 +6,7 @@
 // Sources/my-benchmark/main.swift
 import MKTData
 import MKTPipeline
+import MKTSupport
 import MKTTensor
 
 /// A baseline: uniform random scores, i.e. what chance looks like in the report.
@@ -19,11 +20,11 @@ struct RandomScores: Stage {
 
     func run(_ context: StageContext) async throws {
         let data = try context.value(.dataset)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var scores: [ZeroShotSetting: Tensor] = [:]
         for setting in ZeroShotSetting.allCases {
             let n = data.test.count, l = data.labels(setting).count
-            scores[setting] = Tensor(shape: [n, l], scalars: (0..<(n * l)).map { _ in Float.random(in: 0..<1, using: &rng) })
+            scores[setting] = Tensor(shape: [n, l], scalars: (0..<(n * l)).map { _ in rng.nextFloat() })
         }
         try context.set(.scores("Random"), ScoreSet(method: "Random", scores: scores))
     }

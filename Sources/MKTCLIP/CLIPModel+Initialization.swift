@@ -1,6 +1,6 @@
 import Foundation
-import MKTCLIP
 import MKTNN
+import MKTSupport
 import MKTTensor
 
 extension CLIPModel {
@@ -19,7 +19,7 @@ extension CLIPModel {
     /// ```
     public static func randomlyInitialized(_ config: CLIPConfiguration, seed: UInt64) -> CLIPModel {
         let model = CLIPModel(config)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func normal(_ p: Parameter, _ std: Double) {
             p.wrappedValue = .normal(p.wrappedValue.shape, std: Float(std), using: &rng)
         }

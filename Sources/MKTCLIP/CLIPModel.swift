@@ -1,6 +1,7 @@
 import Foundation
 import MKTFormats
 import MKTNN
+import MKTSupport
 import MKTTensor
 
 /// CLIP: a vision and a text transformer with linear projections into one embedding space

@@ -2,6 +2,7 @@ import MKTCLIP
 import MKTData
 import MKTNN
 import MKTOptim
+import MKTSupport
 import MKTTensor
 import MKTTraining
 
@@ -80,7 +81,7 @@ public final class ImageTowerPretrainer: Trainer {
         self.configuration = configuration
         self.tokenizerSource = tokenizerSource
         classifier = AttributeClassifier(visionModel: model.visionModel, attributes: source.attributeNames.count)
-        var rng = SeededRandom(seed: configuration.seed)
+        var rng = SplitMix64(seed: configuration.seed)
         classifier.head.weight = .normal(classifier.head.weight.shape,
                                          std: 1 / Float(model.configuration.vision.hiddenSize).squareRoot(), using: &rng)
         classifier.freeze(false)

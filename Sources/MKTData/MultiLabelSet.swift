@@ -1,5 +1,6 @@
 import Foundation
 import MKTFormats
+import MKTSupport
 
 /// A list of images with multi-label ground truth: what training and evaluation consume.
 ///

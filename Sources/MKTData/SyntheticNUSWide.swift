@@ -1,5 +1,6 @@
 import Foundation
 import MKTFormats
+import MKTSupport
 
 /// Settings of ``SyntheticNUSWide``.
 public struct SyntheticNUSWideOptions: Sendable, Equatable {
@@ -105,33 +106,33 @@ public enum SyntheticNUSWide {
         if fm.fileExists(atPath: folder), let contents = try? fm.contentsOfDirectory(atPath: folder), !contents.isEmpty {
             throw DataError(path: folder, problem: "exists and is not empty; choose a new folder")
         }
-        var rng = SeededGenerator(seed: o.seed)
+        var rng = SplitMix64(seed: o.seed)
         let concepts = Array(shapes.prefix(o.concepts))
         let conceptNames = concepts.map(\.rawValue)
         let others = Array(otherTagWords.prefix(o.otherTags))
         // Tag vocabulary: other words plus the concept names that are tags, in a seeded order.
         var tags = others + conceptNames.prefix(o.conceptTags)
-        tags.shuffle(using: &rng)
+        rng.shuffle(&tags)
 
         // Scenes, tags and folders.
         var entries: [String] = [], tagRows: [[UInt8]] = [], conceptRows: [[Bool]] = []
         var scenes: [SyntheticScene] = [], pngFlags: [Bool] = []
         var folderCounts = [String: Int]()
         for _ in 0..<o.images {
-            let width = rng.int(o.widths), height = rng.int(o.heights)
-            let background = SyntheticColor.palette[rng.int(0...(SyntheticColor.palette.count - 1))]
-            let dim = 0.35 + 0.65 * rng.unit()
+            let width = rng.int(in: o.widths), height = rng.int(in: o.heights)
+            let background = rng.pick(SyntheticColor.palette)
+            let dim = 0.35 + 0.65 * rng.nextUnit()
             let bg = (UInt8(Double(background.rgb.0) * dim), UInt8(Double(background.rgb.1) * dim), UInt8(Double(background.rgb.2) * dim))
-            let count = [0, 1, 1, 1, 2, 2, 3][rng.int(0...6)]
-            let kinds = concepts.shuffled(using: &rng).prefix(count)
+            let count = rng.pick([0, 1, 1, 1, 2, 2, 3])
+            let kinds = rng.shuffled(concepts).prefix(count)
             var objects: [SyntheticObject] = []
             for kind in kinds {
-                let r = Double(min(width, height)) * (0.15 + 0.2 * rng.unit())
-                var color = SyntheticColor.palette[rng.int(0...(SyntheticColor.palette.count - 1))]
+                let r = Double(min(width, height)) * (0.15 + 0.2 * rng.nextUnit())
+                var color = rng.pick(SyntheticColor.palette)
                 if color.name == background.name { color = SyntheticColor.palette[(SyntheticColor.palette.firstIndex { $0.name == color.name }! + 3) % SyntheticColor.palette.count] }
                 objects.append(SyntheticObject(
-                    shape: kind, color: color, x: r + rng.unit() * (Double(width) - 2 * r),
-                    y: r + rng.unit() * (Double(height) - 2 * r), radius: r))
+                    shape: kind, color: color, x: r + rng.nextUnit() * (Double(width) - 2 * r),
+                    y: r + rng.nextUnit() * (Double(height) - 2 * r), radius: r))
             }
             let scene = SyntheticScene(width: width, height: height, background: bg, objects: objects, noiseSeed: rng.next())
             // Clean concept labels: exactly the shapes drawn.
@@ -162,7 +163,7 @@ public enum SyntheticNUSWide {
             let index = (folderCounts[folderName] ?? 0) + 1
             folderCounts[folderName] = index
             let png = rng.chance(o.pngFraction)
-            let id = 1_000_000 + Int(rng.next() % 9_000_000)
+            let id = rng.int(in: 1_000_000...9_999_999)
             entries.append("\(folderName)\\" + String(format: "%04d_%d.%@", index, id, png ? "png" : "jpg"))
             scenes.append(scene)
             pngFlags.append(png)
@@ -170,10 +171,10 @@ public enum SyntheticNUSWide {
 
         // Split, missing and placeholder images.
         var order = Array(0..<o.images)
-        order.shuffle(using: &rng)
+        rng.shuffle(&order)
         let testCount = min(o.images - 1, max(1, Int((Double(o.images) * o.testFraction).rounded())))
         let testSet = Set(order.prefix(testCount))
-        let damaged = Array(order.shuffled(using: &rng).prefix(o.missingImages + o.placeholderImages))
+        let damaged = Array(rng.shuffled(order).prefix(o.missingImages + o.placeholderImages))
         let missing = Set(damaged.prefix(o.missingImages)), placeholder = Set(damaged.dropFirst(o.missingImages))
 
         // Write into a temporary sibling, then rename.

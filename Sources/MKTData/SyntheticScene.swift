@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// A drawable shape of the synthetic world; each kind is one concept.
 public enum SyntheticShape: String, Sendable, CaseIterable {
     case circle, square, triangle, ring, cross, diamond, stripes, frame, bar, ellipse, checker, dots
@@ -67,13 +69,13 @@ struct SyntheticScene: Sendable {
 
     /// [H, W, 3] RGB bytes: a vertical gradient with pixel noise, then the shapes in order.
     func render() -> [UInt8] {
-        var rng = SeededGenerator(seed: noiseSeed)
+        var rng = SplitMix64(seed: noiseSeed)
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let (br, bg, bb) = background
         for y in 0..<height {
             let shade = 0.8 + 0.4 * Double(y) / Double(max(height - 1, 1))
             for x in 0..<width {
-                let noise = Double(Int(rng.next() % 25) - 12)
+                let noise = Double(rng.int(in: -12...12))
                 let i = (y * width + x) * 3
                 pixels[i] = clamp(Double(br) * shade + noise)
                 pixels[i + 1] = clamp(Double(bg) * shade + noise)
@@ -89,7 +91,7 @@ struct SyntheticScene: Sendable {
             for y in y0...y1 {
                 for x in x0...x1 where object.shape.contains(dx: Double(x) - object.x, dy: Double(y) - object.y, r: r) {
                     let i = (y * width + x) * 3
-                    let noise = Double(Int(rng.next() % 11) - 5)
+                    let noise = Double(rng.int(in: -5...5))
                     pixels[i] = clamp(Double(cr) + noise)
                     pixels[i + 1] = clamp(Double(cg) + noise)
                     pixels[i + 2] = clamp(Double(cb) + noise)

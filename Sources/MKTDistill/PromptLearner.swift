@@ -1,5 +1,6 @@
 import MKTCLIP
 import MKTNN
+import MKTSupport
 import MKTTensor
 import MKTTokenizer
 import MKTTraining
@@ -83,7 +84,7 @@ public final class PromptLearner: Module {
                 initialRows = table.gatherRows(words.map(Int.init))
                 contextTokenIDs = words
             } else {
-                var rng = SeededRandom(seed: seed)
+                var rng = SplitMix64(seed: seed)
                 initialRows = Tensor.normal([contextLength, width], std: 0.02, using: &rng)
                 contextTokenIDs = Array(repeating: -1, count: contextLength)
             }

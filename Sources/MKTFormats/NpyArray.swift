@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// The element types of `.npy` files that MKT reads.
 public enum NpyDType: String, Sendable, CaseIterable {
@@ -238,7 +239,7 @@ extension NpyArray {
     }
 
     /// Writes the array to `path` atomically (temporary file, then rename).
-    /// - Throws: ``FormatError`` naming `path` when it cannot be written.
+    /// - Throws: `FileWriteError` naming `path` when it cannot be written.
     public func write(to path: String) throws {
         try AtomicFile.write(encoded(), to: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// Builds a safetensors file from named tensors and writes it atomically.
 ///
@@ -64,7 +65,7 @@ public struct SafetensorsWriter: Sendable {
     }
 
     /// Writes the file atomically.
-    /// - Throws: ``FormatError`` naming `path` when it cannot be written.
+    /// - Throws: `FileWriteError` naming `path` when it cannot be written.
     public func write(to path: String) throws {
         try AtomicFile.write(encoded(), to: path)
     }

@@ -1,4 +1,6 @@
 import CImageCodecs
+import Foundation
+import MKTSupport
 
 /// Encodes ``RGBImage``s as PNG or JPEG (for synthetic data sets and report thumbnails).
 ///
@@ -40,8 +42,8 @@ public enum ImageEncoder {
         return Array(UnsafeBufferPointer(start: output, count: size))
     }
 
-    /// Encodes `image` and writes it atomically to `path` (a temporary file in the same folder,
-    /// then a rename).
+    /// Encodes `image` and writes it to `path` with ``AtomicFile`` (a temporary file in the same
+    /// folder, created if needed, then a rename).
     ///
     /// - Throws: ``ImageError`` of kind `.encoding` naming `path`.
     public static func write(_ image: RGBImage, to path: String, format: ImageFormat, quality: Int = 90) throws {
@@ -51,6 +53,10 @@ public enum ImageEncoder {
         } catch let error as ImageError {
             throw ImageError(path: path, kind: .encoding, problem: error.problem)
         }
-        try AtomicWrite.write(bytes, to: path)
+        do {
+            try AtomicFile.write(Data(bytes), to: path)
+        } catch let error as FileWriteError {
+            throw ImageError(path: path, kind: .encoding, problem: error.problem)
+        }
     }
 }

@@ -1,10 +1,5 @@
-import Dispatch
+import MKTSupport
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Decodes images and turns them into normalised float tensors, the way `mkt preprocess` does.
 ///
@@ -128,52 +123,21 @@ public struct Preprocessor: Sendable {
     ///   - progress: Called with the number of images finished so far (from worker threads).
     /// - Throws: ``ImageError`` naming the first bad file.
     public func preprocess(
-        paths: [String], into output: UnsafeMutableBufferPointer<Float>, threads: Int = ProcessorCount.value,
+        paths: [String], into output: UnsafeMutableBufferPointer<Float>, threads: Int = Parallel.coreCount,
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws {
         precondition(output.count >= paths.count * valuesPerImage, "output too small for \(paths.count) images")
-        let n = paths.count
-        if n == 0 { return }
-        let workers = max(1, min(threads, n))
-        let firstFailure = Atomic<Int>(Int.max)
         let finished = Atomic<Int>(0)
-        let errors = Mutex<[Int: ImageError]>([:])
-        let base = SendablePointer(output.baseAddress!)
+        let base = UncheckedSendable(output.baseAddress)
         let stride = valuesPerImage
-        let work = { @Sendable (worker: Int) in
-            var i = worker
-            var scratch = Scratch()
-            while i < n {
-                if i > firstFailure.load(ordering: .relaxed) { break }
-                do {
-                    try self.preprocess(path: paths[i], scratch: &scratch,
-                                        into: UnsafeMutableBufferPointer(start: base.pointer + i * stride, count: stride))
-                } catch {
-                    let failure = (error as? ImageError)
-                        ?? ImageError(path: paths[i], kind: .unreadable, problem: "\(error)")
-                    errors.withLock { $0[i] = failure }
-                    var current = firstFailure.load(ordering: .relaxed)
-                    while i < current {
-                        let (exchanged, original) = firstFailure.compareExchange(
-                            expected: current, desired: i, ordering: .relaxed)
-                        if exchanged { break }
-                        current = original
-                    }
-                    break
-                }
-                let done = finished.add(1, ordering: .relaxed).newValue
-                progress?(done)
-                i += workers
+        try Parallel.forEach(paths.count, workers: threads, state: { Scratch() }) { (scratch: inout Scratch, i) throws(ImageError) in
+            do {
+                try self.preprocess(path: paths[i], scratch: &scratch,
+                                    into: UnsafeMutableBufferPointer(start: base.value! + i * stride, count: stride))
+            } catch {
+                throw (error as? ImageError) ?? ImageError(path: paths[i], kind: .unreadable, problem: "\(error)")
             }
-        }
-        if workers == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
-        }
-        let first = firstFailure.load(ordering: .relaxed)
-        if first != Int.max, let error = errors.withLock({ $0[first] }) {
-            throw error
+            progress?(finished.add(1, ordering: .relaxed).newValue)
         }
     }
 
@@ -196,7 +160,7 @@ public struct Preprocessor: Sendable {
     /// - Throws: ``ImageError`` naming the first bad file in list order (chunks before it have
     ///   been handed to `body`), or what `body` throws.
     public func preprocess(
-        paths: [String], chunkSize: Int, threads: Int = ProcessorCount.value,
+        paths: [String], chunkSize: Int, threads: Int = Parallel.coreCount,
         progress: (@Sendable (Int) -> Void)? = nil,
         body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void
     ) throws {
@@ -219,7 +183,7 @@ public struct Preprocessor: Sendable {
     /// Decodes and preprocesses `paths` in parallel: [N, 3, S, S].
     ///
     /// - Throws: ``ImageError`` naming the first bad file in list order.
-    public func preprocess(paths: [String], threads: Int = ProcessorCount.value) throws -> [Float] {
+    public func preprocess(paths: [String], threads: Int = Parallel.coreCount) throws -> [Float] {
         var failure: Error?
         let result = [Float](unsafeUninitializedCapacity: paths.count * valuesPerImage) { buffer, count in
             do {
@@ -232,25 +196,5 @@ public struct Preprocessor: Sendable {
         }
         if let failure { throw failure }
         return result
-    }
-}
-
-/// A raw pointer that worker threads share; each thread writes a disjoint part.
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
-}
-
-/// The number of CPU cores available to this process.
-public enum ProcessorCount {
-    /// Active processors (at least 1).
-    public static var value: Int { max(1, sysconfCount()) }
-
-    private static func sysconfCount() -> Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return Int(sysconf(_SC_NPROCESSORS_ONLN))
-        #endif
     }
 }

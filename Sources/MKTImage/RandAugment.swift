@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// timm's RandAugment (`rand_augment_transform`), e.g. MKT's `rand-m9-mstd0.5-inc1`, on our
 /// seeded generator.
 ///
@@ -129,7 +131,7 @@ public struct RandAugment: Sendable {
         var out = image
         var picks: [Operation] = []
         for _ in 0..<layers {
-            picks.append(operations[rng.integer(in: 0...(operations.count - 1))])
+            picks.append(rng.pick(operations))
         }
         for operation in picks {
             if probability < 1.0 && rng.nextUnit() > probability { continue }

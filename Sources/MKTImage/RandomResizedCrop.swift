@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// torchvision's `RandomResizedCrop` (as timm's `RandomResizedCropAndInterpolation` uses it):
 /// a random area fraction and log-uniform aspect ratio, up to 10 attempts, then a centre-crop
@@ -43,8 +44,8 @@ public struct RandomResizedCrop: Sendable {
             let w = Int((target * aspect).squareRoot().rounded(.toNearestOrEven))
             let h = Int((target / aspect).squareRoot().rounded(.toNearestOrEven))
             if w > 0 && w <= width && h > 0 && h <= height {
-                let top = rng.integer(in: 0...(height - h))
-                let left = rng.integer(in: 0...(width - w))
+                let top = rng.int(in: 0...(height - h))
+                let left = rng.int(in: 0...(width - w))
                 return (top, left, h, w)
             }
         }

@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// MKT's training transform (timm 0.6.12 `create_transform(is_training=True)` with MKT's
 /// settings): RandomResizedCrop (bicubic) -> horizontal flip (p = 0.5) -> RandAugment
 /// `rand-m9-mstd0.5-inc1` -> to tensor -> ImageNet normalisation. Colour jitter is off (timm

@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// A two-sided confidence interval from a seeded bootstrap.
 public struct ConfidenceInterval: Sendable, Equatable, Codable {
     /// The statistic on the full data.
@@ -82,7 +84,7 @@ extension AveragePrecision {
         var rng = SplitMix64(seed: seed)
         for b in 0..<resamples where n > 0 {
             for _ in 0..<n {
-                let i = b * n + rng.next(below: n)
+                let i = b * n + rng.int(in: 0..<n)
                 if weights[i] < .max { weights[i] += 1 }
             }
         }
@@ -92,12 +94,12 @@ extension AveragePrecision {
         weights.withUnsafeBufferPointer { wb in
             perLabel.withUnsafeMutableBufferPointer { pb in
                 estimate.withUnsafeMutableBufferPointer { eb in
-                    let w = SharedScores(wb), out = SharedBuffer(pb), full = SharedBuffer(eb)
+                    let w = UncheckedSendable(wb), out = UncheckedSendable(pb), full = UncheckedSendable(eb)
                     ranking.forEachRankedLabel { label, ranked in
-                        full[label] = ranked.averagePrecision(mode: mode)
+                        full.value[label] = ranked.averagePrecision(mode: mode)
                         for b in 0..<resamples {
-                            let row = UnsafeBufferPointer(rebasing: w.buffer[(b * n)..<(b * n + n)])
-                            out[label * resamples + b] = ranked.averagePrecision(mode: mode, weights: row)
+                            let row = UnsafeBufferPointer(rebasing: w.value[(b * n)..<(b * n + n)])
+                            out.value[label * resamples + b] = ranked.averagePrecision(mode: mode, weights: row)
                         }
                     }
                 }

@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// How tied scores are credited when computing average precision.
 public enum AveragePrecisionMode: String, Sendable, Codable, CaseIterable {
     /// The MKT/BiAM reference (`compute_AP`) with a fixed tie rule: items are ranked by
@@ -124,13 +126,13 @@ public struct AveragePrecision<Score: RankableScore>: MetricAccumulator, Sendabl
         ap.withUnsafeMutableBufferPointer { apb in
             positives.withUnsafeMutableBufferPointer { pb in
                 annotated.withUnsafeMutableBufferPointer { ab in
-                    let apOut = SharedBuffer(apb), posOut = SharedBuffer(pb)
-                    let annOut = SharedBuffer(ab)
+                    let apOut = UncheckedSendable(apb), posOut = UncheckedSendable(pb)
+                    let annOut = UncheckedSendable(ab)
                     LabelRanking(scores: scores, labels: labels, labelCount: labelCount)
                         .forEachRankedLabel { label, ranked in
-                            apOut[label] = ranked.averagePrecision(mode: mode)
-                            posOut[label] = ranked.positives
-                            annOut[label] = ranked.count
+                            apOut.value[label] = ranked.averagePrecision(mode: mode)
+                            posOut.value[label] = ranked.positives
+                            annOut.value[label] = ranked.count
                         }
                 }
             }
@@ -149,10 +151,4 @@ public struct AveragePrecision<Score: RankableScore>: MetricAccumulator, Sendabl
             }
         }
     }
-}
-
-/// Read-only buffers handed to parallel workers.
-struct SharedScores<Element>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<Element>
-    init(_ buffer: UnsafeBufferPointer<Element>) { self.buffer = buffer }
 }

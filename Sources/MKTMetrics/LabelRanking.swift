@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// Ranks every label of a row-major [N, L] score matrix, in parallel over blocks of labels.
 ///
 /// Each worker takes blocks of ``blockWidth`` labels, gathers their annotated entries (rank key

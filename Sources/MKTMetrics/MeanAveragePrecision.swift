@@ -1,5 +1,3 @@
-import MKTMetrics
-
 /// The mean average precision of a score matrix, with the chance level beside it.
 ///
 /// AP is ``AveragePrecision`` in the reference (NUS-WIDE protocol) mode: images ranked by

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A precision–recall curve of one label: one point per distinct score threshold.
 ///
@@ -56,15 +57,16 @@ extension AveragePrecision {
 
     static func curves(_ ranking: LabelRanking<Score>, labels: [Int], maxPoints: Int) -> [PrecisionRecallCurve] {
         precondition(labels.allSatisfy { (0..<ranking.labelCount).contains($0) }, "label out of range")
-        let sink = CurveSink()
+        let sink = Mutex<[PrecisionRecallCurve]>([])
         ranking.forEachRankedLabel(only: Array(Set(labels))) { label, ranked in
             let points = thin(ranked.curvePoints(), to: max(2, maxPoints))
-            sink.put(PrecisionRecallCurve(
+            let curve = PrecisionRecallCurve(
                 label: label, recall: points.map(\.recall), precision: points.map(\.precision),
-                thresholds: points.map { finite(Double(Score(rankKey: $0.key))) }))
+                thresholds: points.map { finite(Double(Score(rankKey: $0.key))) })
+            sink.withLock { $0.append(curve) }
         }
         var found = [Int: PrecisionRecallCurve]()
-        for curve in sink.curves { found[curve.label] = curve }
+        for curve in sink.withLock({ $0 }) { found[curve.label] = curve }
         return labels.map {
             found[$0] ?? PrecisionRecallCurve(label: $0, recall: [], precision: [], thresholds: [])
         }
@@ -77,16 +79,5 @@ extension AveragePrecision {
     private static func thin<T>(_ points: [T], to limit: Int) -> [T] {
         guard points.count > limit else { return points }
         return (0..<limit).map { points[$0 * (points.count - 1) / (limit - 1)] }
-    }
-}
-
-/// Collects curves from parallel workers.
-private final class CurveSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var curves: [PrecisionRecallCurve] = []
-    func put(_ curve: PrecisionRecallCurve) {
-        lock.lock()
-        curves.append(curve)
-        lock.unlock()
     }
 }

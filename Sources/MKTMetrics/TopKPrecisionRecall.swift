@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// Precision, recall and F1 of one prediction rule.
 public struct PrecisionRecallF1: Sendable, Equatable, Codable {
     /// TP / predictions (0 when nothing is predicted).
@@ -94,31 +96,31 @@ public struct TopKPrecisionRecall<Score: RankableScore>: MetricAccumulator, Send
         let rows = scores.count / width
         guard rows > 0 else { return }
         let ks = ks, kMax = ks.last ?? 0
-        let workers = min(Parallel.workerCount, rows)
+        let workers = min(Parallel.coreCount, rows)
         // [workers, ks.count + 1]: true positives per K, then positives.
         var counts = [Int](repeating: 0, count: workers * (ks.count + 1))
         counts.withUnsafeMutableBufferPointer { cb in
-            let out = SharedBuffer(cb)
-            let s = SharedScores(scores), y = SharedScores(labels)
+            let out = UncheckedSendable(cb)
+            let s = UncheckedSendable(scores), y = UncheckedSendable(labels)
             Parallel.forEachWorker(items: rows) { worker, workers in
                 var selection = TopKSelection<Score.RankKey>(k: kMax)
                 var local = [Int](repeating: 0, count: ks.count + 1)
-                for r in Parallel.chunk(rows, worker: worker, workers: workers) {
-                    let row = UnsafeBufferPointer(rebasing: s.buffer[(r * width)..<(r * width + width)])
+                for r in Parallel.chunk(rows, part: worker, parts: workers) {
+                    let row = UnsafeBufferPointer(rebasing: s.value[(r * width)..<(r * width + width)])
                     selection.select(row: row)
                     var tp = 0, next = 0
                     for rank in 0..<selection.filled {
-                        if y.buffer[r * width + selection.labels[rank]] > 0 { tp += 1 }
+                        if y.value[r * width + selection.labels[rank]] > 0 { tp += 1 }
                         while next < ks.count && ks[next] == rank + 1 {
                             local[next] += tp
                             next += 1
                         }
                     }
                     var positives = 0
-                    for l in 0..<width where y.buffer[r * width + l] > 0 { positives += 1 }
+                    for l in 0..<width where y.value[r * width + l] > 0 { positives += 1 }
                     local[ks.count] += positives
                 }
-                for i in 0...ks.count { out[worker * (ks.count + 1) + i] = local[i] }
+                for i in 0...ks.count { out.value[worker * (ks.count + 1) + i] = local[i] }
             }
         }
         for worker in 0..<workers {

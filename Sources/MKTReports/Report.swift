@@ -1,5 +1,6 @@
 import Foundation
 import MKTMetrics
+import MKTSupport
 
 /// A report over one or more evaluation results: `report.md`, `metrics.json` and a
 /// self-contained `report.html` (inline CSS and SVG, no scripts, no network).
@@ -66,9 +67,11 @@ public struct Report: Sendable {
     }
 
     /// Writes `report.md`, `metrics.json` and `report.html` into `folder` (created if needed);
-    /// every file is written to a temporary name first and renamed only when all three are
-    /// complete.
+    /// every file is written to a temporary name first (`AtomicFileWriter`) and renamed only
+    /// when all three are complete.
     /// - Returns: the three paths.
+    /// - Throws: ``ReportError`` when the folder cannot be created, `FileWriteError` when a
+    ///   file cannot be written.
     @discardableResult
     public func write(to folder: String) throws -> [String] {
         let fm = FileManager.default
@@ -80,22 +83,13 @@ public struct Report: Sendable {
         let files: [(String, Data)] = [
             ("report.md", Data(markdown().utf8)), ("metrics.json", try metricsJSON()), ("report.html", Data(html().utf8)),
         ]
-        var temporaries: [String] = []
-        defer { for t in temporaries { try? fm.removeItem(atPath: t) } }
+        var staged: [AtomicFileWriter] = []
         for (name, data) in files {
-            let temporary = folder + "/.\(name).\(UUID().uuidString).tmp"
-            temporaries.append(temporary)
-            do { try data.write(to: URL(fileURLWithPath: temporary)) } catch {
-                throw ReportError(path: folder + "/" + name, problem: "cannot write (\(error.localizedDescription))")
-            }
+            let file = try AtomicFileWriter(path: folder + "/" + name)
+            try file.write(data)
+            staged.append(file)
         }
-        var written: [String] = []
-        for ((name, _), temporary) in zip(files, temporaries) {
-            let path = folder + "/" + name
-            guard rename(temporary, path) == 0 else { throw ReportError(path: path, problem: "cannot write") }
-            written.append(path)
-        }
-        temporaries.removeAll()
-        return written
+        for file in staged { try file.commit() }
+        return staged.map(\.path)
     }
 }

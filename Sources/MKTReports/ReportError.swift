@@ -1,16 +1,12 @@
+import MKTSupport
+
 /// A problem reading an evaluation result or writing a report, naming the file.
-public struct ReportError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ReportError: PathError, Equatable {
     /// The file or folder concerned.
     public let path: String
     /// What is wrong.
     public let problem: String
 
     /// Creates an error for `path`.
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-
-    /// One line: `path: problem`.
-    public var description: String { "\(path): \(problem)" }
+    public init(path: String, problem: String) { (self.path, self.problem) = (path, problem) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import MKTCLIP
 import MKTFormats
 import MKTNN
+import MKTSupport
 import MKTTensor
 
 /// The MKT student: a CLIP vision tower whose `post_layernorm` and shared `visual_projection`

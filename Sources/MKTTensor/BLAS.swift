@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import MKTSupport
 
 /// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw pointers, on every core.
 ///

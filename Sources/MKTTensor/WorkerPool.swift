@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MKTSupport
 import Synchronization
 
 /// A persistent pool of compute threads that stay awake briefly between jobs.

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// CLIP's byte-level BPE tokenizer, loaded from a Hugging Face model directory (`vocab.json` +
 /// `merges.txt`), giving the same ids as OpenAI CLIP's and open_clip's `SimpleTokenizer`.
@@ -107,23 +108,12 @@ public final class CLIPTokenizer: Sendable {
     public func tokenize(_ texts: [String], contextLength: Int = CLIPTokenizer.defaultContextLength) -> [Int32] {
         precondition(contextLength >= 2, "a context must hold the start and end tokens")
         var result = [Int32](repeating: 0, count: texts.count * contextLength)
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, texts.count / 64))
-        if workers <= 1 {
-            for (row, text) in texts.enumerated() {
-                let ids = tokenizeUnpadded(text, contextLength: contextLength)
-                result.replaceSubrange((row * contextLength)..<(row * contextLength + ids.count), with: ids)
-            }
-            return result
-        }
+        let workers = min(Parallel.coreCount, max(1, texts.count / 64))
         result.withUnsafeMutableBufferPointer { buffer in
-            let output = SendableBuffer(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var row = worker
-                while row < texts.count {
-                    let ids = tokenizeUnpadded(texts[row], contextLength: contextLength)
-                    for (offset, id) in ids.enumerated() { output.base[row * contextLength + offset] = id }
-                    row += workers
-                }
+            let output = UncheckedSendable(buffer)
+            Parallel.forEach(texts.count, workers: workers) { row in
+                let ids = tokenizeUnpadded(texts[row], contextLength: contextLength)
+                for (offset, id) in ids.enumerated() { output.value[row * contextLength + offset] = id }
             }
         }
         return result
@@ -131,9 +121,4 @@ public final class CLIPTokenizer: Sendable {
 
     /// The BPE ids of a single label, as they appear inside a prompt (same as ``encode(_:)``).
     public func labelTokenIDs(_ label: String) -> [Int32] { encode(label) }
-}
-
-/// A raw output pointer shared by workers that write disjoint rows.
-private struct SendableBuffer: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Int32>
 }

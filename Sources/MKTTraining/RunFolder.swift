@@ -1,5 +1,6 @@
 import Foundation
 import MKTFormats
+import MKTSupport
 
 /// A problem with a training run's folder, naming it.
 public struct RunFolderError: Error, CustomStringConvertible, Sendable {

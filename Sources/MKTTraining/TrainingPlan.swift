@@ -1,4 +1,4 @@
-import MKTRandom
+import MKTSupport
 
 /// How a training run walks over its data: which images each optimizer step sees, how many
 /// steps the run takes, when it checkpoints, and the time the learning-rate schedule is

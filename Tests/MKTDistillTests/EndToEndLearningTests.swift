@@ -4,6 +4,7 @@ import MKTDistill
 import MKTImage
 import MKTMetrics
 import MKTStudent
+import MKTSupport
 import MKTTensor
 import MKTTraining
 import Testing
@@ -37,7 +38,7 @@ import Testing
         student.update(weights)
         teacher.update(weights)
         weights.removeAll()
-        var rng = SeededRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let embeddings = Tensor.normal([l, 16], using: &rng)
 
         func seenMAP() -> Double {

@@ -2,6 +2,7 @@ import MKTCLIP
 import MKTData
 import MKTDistill
 import MKTStudent
+import MKTSupport
 import MKTTensor
 import MKTTokenizer
 import MKTTraining

@@ -1,5 +1,6 @@
 import Foundation
 import MKTImage
+import MKTSupport
 import Testing
 import TestSupport
 

@@ -29,8 +29,14 @@ import TestSupport
         try ImageEncoder.write(image, to: folder + "/flat.png", format: .png)
         #expect(try ImageDecoder().decode(contentsOf: folder + "/flat.png") == image)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["flat.png"])
-        #expect(throws: ImageError.self) {
-            try ImageEncoder.write(image, to: folder + "/no-such-folder/x.png", format: .png)
+        // A missing folder is created; a folder that cannot be made (a file is in the way) is an
+        // `.encoding` error naming the file, and nothing is left behind.
+        try ImageEncoder.write(image, to: folder + "/new-folder/x.png", format: .png)
+        #expect(try ImageDecoder().decode(contentsOf: folder + "/new-folder/x.png") == image)
+        let error = #expect(throws: ImageError.self) {
+            try ImageEncoder.write(image, to: folder + "/flat.png/x.png", format: .png)
         }
+        #expect(error?.kind == .encoding && error?.path == folder + "/flat.png/x.png")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["flat.png", "new-folder"])
     }
 }

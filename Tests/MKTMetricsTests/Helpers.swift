@@ -1,6 +1,7 @@
 import Foundation
 import MKTFormats
 import MKTMetrics
+import MKTSupport
 import TestSupport
 
 /// A metrics case read from `Tests/Fixtures/<folder>`: scores, ground truth and expected JSON.
@@ -61,7 +62,7 @@ func randomCase(rows: Int, columns: Int, seed: UInt64, grid: Double = 8) -> (sco
     for _ in 0..<(rows * columns) {
         let u = Double(rng.next() >> 11) / Double(1 << 53)
         scores.append((u * grid).rounded(.down) / grid)
-        let v = rng.next(below: 10)
+        let v = rng.int(in: 0..<10)
         labels.append(v < 2 ? 1 : (v < 3 ? 0 : -1))
     }
     return (scores, labels)

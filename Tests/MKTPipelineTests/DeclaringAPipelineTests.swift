@@ -1,6 +1,7 @@
 import Foundation
 import MKTData
 import MKTPipeline
+import MKTSupport
 import MKTTensor
 @testable import my_benchmark
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 import MKTTensor
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 @Suite struct BLASTests {
     /// `C = alpha · op(A) · op(B) + beta · C` through the public `sgemm`, compared with Double.
     func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
-        var rng = SeededRandom(seed: UInt64(m * 31 + n * 7 + k))
+        var rng = SplitMix64(seed: UInt64(m * 31 + n * 7 + k))
         // Stored shapes, each with 3 spare columns (leading dimension wider than the operand).
         let (rowsA, colsA) = transposeA ? (k, m) : (m, k)
         let (rowsB, colsB) = transposeB ? (n, k) : (k, n)

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 import MKTTensor
 import Testing
 import TestSupport
@@ -25,7 +26,7 @@ import TestSupport
     }
 
     @Test func matmulMatchesNaiveProduct() {
-        var rng = SeededRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let a = Tensor.normal([7, 5], using: &rng), b = Tensor.normal([5, 9], using: &rng)
         let c = a.matmul(b)
         var naive = [Float](repeating: 0, count: 63)
@@ -69,12 +70,12 @@ import TestSupport
     }
 
     @Test func seededRandomIsReproducible() {
-        var r1 = SeededRandom(seed: 42), r2 = SeededRandom(seed: 42)
+        var r1 = SplitMix64(seed: 42), r2 = SplitMix64(seed: 42)
         #expect((0..<5).map { _ in r1.next() } == (0..<5).map { _ in r2.next() })
-        var r3 = SeededRandom(seed: 0)
+        var r3 = SplitMix64(seed: 0)
         // SplitMix64's published first output for seed 0.
         #expect(r3.next() == 0xE220_A839_7B1D_CDAF)
-        var r4 = SeededRandom(seed: 1)
+        var r4 = SplitMix64(seed: 1)
         let n = Tensor.normal([10000], using: &r4)
         #expect(abs(n.mean().item) < 0.03)
         #expect(abs((n * n).mean().item - 1) < 0.05)

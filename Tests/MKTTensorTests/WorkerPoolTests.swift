@@ -1,4 +1,5 @@
 import Dispatch
+import MKTSupport
 import MKTTensor
 import Synchronization
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import MKTNN
 import MKTOptim
-import MKTRandom
+import MKTSupport
 import MKTTensor
 import MKTTraining
 import Testing

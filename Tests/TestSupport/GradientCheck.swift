@@ -1,3 +1,4 @@
+import MKTSupport
 import MKTTensor
 import Testing
 
@@ -11,7 +12,7 @@ public func checkGradient(
     _ inputs: [Tensor], step: Float = 1e-2, tolerance: Double = 2e-2, maxElements: Int = 64,
     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor
 ) {
-    var rng = SeededRandom(seed: 99)
+    var rng = SplitMix64(seed: 99)
     let probe = Tape.withoutRecording { f(inputs) }
     let weights = Tensor.uniform(probe.shape, low: -1, high: 1, using: &rng)
     func loss(_ xs: [Tensor]) -> Double {
@@ -37,7 +38,7 @@ public func checkGradient(
 
 /// A seeded random tensor, optionally kept away from 0 (for non-smooth ops).
 public func random(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1, awayFromZero: Float = 0) -> Tensor {
-    var rng = SeededRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let t = Tensor.uniform(shape, low: low, high: high, using: &rng)
     guard awayFromZero > 0 else { return t }
     return Tensor(shape: shape, scalars: t.scalars.map { $0 >= 0 ? $0 + awayFromZero : $0 - awayFromZero })

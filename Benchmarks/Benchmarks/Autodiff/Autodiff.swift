@@ -3,6 +3,7 @@ import BenchmarkSupport
 import Foundation
 import MKTNN
 import MKTOptim
+import MKTSupport
 import MKTTensor
 
 // Reverse-mode autodiff on a small MLP: 256 → 1024 (QuickGELU) → 256, batch 64, mean squared
@@ -42,7 +43,7 @@ final class Problem: @unchecked Sendable {
     let optimizer = AdamW(learningRate: 1e-3)
 
     init() {
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         for (_, p) in model.namedParameterBoxes() { p.wrappedValue = .normal(p.wrappedValue.shape, std: 0.02, using: &rng) }
         x = .normal([64, 256], using: &rng)
         y = .normal([64, 256], using: &rng)

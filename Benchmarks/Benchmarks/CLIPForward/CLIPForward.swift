@@ -3,6 +3,7 @@ import BenchmarkSupport
 import Foundation
 import MKTCLIP
 import MKTNN
+import MKTSupport
 import MKTTensor
 import MKTTokenizer
 
@@ -18,7 +19,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let model = Lazy { () -> CLIPModel in
         let clip = CLIPModel(CLIPConfiguration())                    // ViT-B/32 sizes by default
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         for (key, p) in clip.namedParameterBoxes() {
             let shape = p.wrappedValue.shape
             p.wrappedValue = key.contains("norm") && key.hasSuffix(".weight") ? .ones(shape) : .normal(shape, std: 0.02, using: &rng)
@@ -27,7 +28,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     for batch in [1, 8] {
         let pixels = Lazy { () -> Tensor in
-            var rng = SeededRandom(seed: 2)
+            var rng = SplitMix64(seed: 2)
             return Tensor.normal([batch, 3, 224, 224], using: &rng)
         }
         Benchmark("image.b32.batch\(batch)", configuration: .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, imagesPerSecond])) { benchmark in

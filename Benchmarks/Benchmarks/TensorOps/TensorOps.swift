@@ -1,6 +1,7 @@
 import Benchmark
 import BenchmarkSupport
 import Foundation
+import MKTSupport
 import MKTTensor
 
 // Tensor kernels: matmul through the Tensor API (single-threaded OpenBLAS on one row block per
@@ -19,7 +20,7 @@ let benchmarks: @Sendable () -> Void = {
     for n in [256, 1024, 2048] {
         let flops = 2 * Double(n) * Double(n) * Double(n)
         let inputs = Lazy { () -> (Tensor, Tensor) in
-            var rng = SeededRandom(seed: 1)
+            var rng = SplitMix64(seed: 1)
             return (Tensor.normal([n, n], using: &rng), Tensor.normal([n, n], using: &rng))
         }
         Benchmark("matmul.tensor.\(n)", configuration: .init(metrics: [.wallClock, .mallocCountTotal, gflops])) { benchmark in
@@ -44,7 +45,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let count = 4 << 20
     let vectors = Lazy { () -> (Tensor, Tensor) in
-        var rng = SeededRandom(seed: 2)
+        var rng = SplitMix64(seed: 2)
         return (Tensor.normal([count], using: &rng), Tensor.normal([count], using: &rng))
     }
     Benchmark("elementwise.add.4M", configuration: .init(metrics: [.wallClock, .mallocCountTotal, mbps])) { benchmark in
@@ -60,7 +61,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let rows = 8 * 197, width = 768, hidden = 3072
     let activations = Lazy { () -> (x: Tensor, gamma: Tensor, beta: Tensor, w: Tensor, bias: Tensor) in
-        var rng = SeededRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         return (Tensor.normal([rows, width], using: &rng), Tensor.ones([width]), Tensor.zeros([width]),
                 Tensor.normal([hidden, width], std: 0.02, using: &rng), Tensor.zeros([hidden]))
     }

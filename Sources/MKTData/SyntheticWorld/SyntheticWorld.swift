@@ -1,4 +1,5 @@
 import MKTImage
+import MKTSupport
 
 /// Which stream of the world an image comes from. The streams never share an image.
 public enum WorldSplit: String, Sendable, CaseIterable, Codable {
@@ -116,15 +117,15 @@ public struct SyntheticWorld: Sendable {
     /// The scene of image `index` of `split`.
     public func scene(_ split: WorldSplit, _ index: Int) -> WorldScene {
         let c = configuration
-        var rng = WorldRandom(seed: c.seed, keys: split.key, UInt64(index))
+        var rng = SplitMix64(seed: c.seed, keys: split.key, UInt64(index))
         let s = Double(c.imageSize), unit = s / 64
         let background = rng.pick(WorldBackground.allCases)
-        let count = c.minObjects + rng.below(c.maxObjects - c.minObjects + 1)
+        let count = rng.int(in: c.minObjects...c.maxObjects)
         var objects: [WorldObject] = []
         for _ in 0..<count {
             let shape = rng.pick(WorldShape.allCases)
             let color = rng.pick(WorldColor.allCases)
-            let u = rng.unit()
+            let u = rng.nextUnit()
             let texture: WorldTexture = u < 0.5 ? .plain : (u < 0.75 ? .striped : .dotted)
             let radius = rng.uniform(6, 13) * unit
             let size: WorldSize = radius < 8.4 * unit ? .small : (radius > 10.6 * unit ? .large : .medium)
@@ -158,7 +159,7 @@ public struct SyntheticWorld: Sendable {
     /// (``CaptionStyle``), different on every pass, always true of the image.
     public func sampledCaption(_ split: WorldSplit, _ index: Int, pass: Int, scene: WorldScene? = nil) -> String {
         let scene = scene ?? self.scene(split, index)
-        var rng = WorldRandom(seed: configuration.seed, keys: split.key, UInt64(index), 0xCA97, UInt64(pass))
+        var rng = SplitMix64(seed: configuration.seed, keys: split.key, UInt64(index), 0xCA97, UInt64(pass))
         return scene.sampledCaption(configuration.captionStyle, rng: &rng)
     }
 
@@ -182,9 +183,9 @@ public struct SyntheticWorld: Sendable {
     public func annotatedSeenLabels(_ split: WorldSplit, _ index: Int, scene: WorldScene) -> [Float] {
         let truth = SyntheticWorld.seenTruth(scene)
         guard split == .train else { return truth }
-        var rng = WorldRandom(seed: configuration.seed, keys: split.key, UInt64(index), 0x7A95)
+        var rng = SplitMix64(seed: configuration.seed, keys: split.key, UInt64(index), 0x7A95)
         return truth.map { value in
-            let flip = rng.unit() < (value > 0 ? configuration.tagDropRate : configuration.spuriousTagRate)
+            let flip = rng.nextUnit() < (value > 0 ? configuration.tagDropRate : configuration.spuriousTagRate)
             return flip ? -value : value
         }
     }

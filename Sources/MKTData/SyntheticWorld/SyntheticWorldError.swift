@@ -1,15 +1,15 @@
+import MKTSupport
+
 /// A problem with synthetic-world settings or its output folder, naming the setting or file.
-public struct SyntheticWorldError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct SyntheticWorldError: PathError, Equatable {
     /// The setting or path concerned.
     public let setting: String
     /// What is wrong.
     public let problem: String
 
     /// An error about `setting` (a setting name or a path).
-    public init(setting: String, problem: String) {
-        self.setting = setting
-        self.problem = problem
-    }
+    public init(setting: String, problem: String) { (self.setting, self.problem) = (setting, problem) }
 
-    public var description: String { "\(setting): \(problem)" }
+    /// The setting or path concerned (the same as ``setting``).
+    public var path: String { setting }
 }

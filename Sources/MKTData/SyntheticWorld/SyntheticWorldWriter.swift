@@ -1,7 +1,8 @@
-import Dispatch
 import Foundation
 import MKTFormats
 import MKTImage
+import MKTSupport
+import Synchronization
 
 /// What ``SyntheticWorld/write(to:trainImages:testImages:format:)`` wrote.
 public struct SyntheticWorldSummary: Sendable, Equatable {
@@ -36,7 +37,7 @@ extension SyntheticWorld {
     ///   - format: `.png` (lossless: the pixels are exactly those generated on the fly) or `.jpeg`.
     ///   - progress: called with the number of images written so far (from any thread).
     /// - Throws: ``SyntheticWorldError`` for a non-empty folder or bad counts; ``ImageError`` or
-    ///   ``FormatError`` when a file cannot be written.
+    ///   `FileWriteError` when a file cannot be written (the first in image order).
     @discardableResult
     public func write(to folder: String, trainImages: Int, testImages: Int, format: ImageFormat = .png,
                       progress: @Sendable (Int) -> Void = { _ in }) throws -> SyntheticWorldSummary {
@@ -64,9 +65,9 @@ extension SyntheticWorld {
         try writeLines(SyntheticWorld.seenLabels, to: temporary + "/seen.txt")
         try writeLines(SyntheticWorld.unseenLabels, to: temporary + "/unseen.txt")
         try writeLines(SyntheticWorld.gzslLabels, to: temporary + "/gzsl.txt")
-        let done = Counter()
-        try writeSplit(.train, count: trainImages, folder: temporary + "/train", format: format) { progress(done.add(1)) }
-        let test = try writeSplit(.test, count: testImages, folder: temporary + "/test", format: format) { progress(done.add(1)) }
+        let done = Atomic<Int>(0)
+        try writeSplit(.train, count: trainImages, folder: temporary + "/train", format: format) { progress(done.add(1, ordering: .relaxed).newValue) }
+        let test = try writeSplit(.test, count: testImages, folder: temporary + "/test", format: format) { progress(done.add(1, ordering: .relaxed).newValue) }
 
         if fm.fileExists(atPath: url.path) { try fm.removeItem(atPath: url.path) }
         try fm.moveItem(atPath: temporary, toPath: url.path)
@@ -87,20 +88,11 @@ extension SyntheticWorld {
         try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
         let samples = (0..<count).map { sample(split, $0) }
         let names = (0..<count).map { "images/" + String(format: "%06d", $0) + (format == .png ? ".png" : ".jpg") }
-        let failure = FirstError()
         let world = self
-        DispatchQueue.concurrentPerform(iterations: min(count, max(1, ProcessorCount.value) * 4)) { chunk in
-            let workers = min(count, max(1, ProcessorCount.value) * 4)
-            for i in stride(from: chunk, to: count, by: workers) where !failure.isSet {
-                do {
-                    try ImageEncoder.write(world.render(samples[i].scene), to: folder + "/" + names[i], format: format, quality: 95)
-                    onImage()
-                } catch {
-                    failure.set(error)
-                }
-            }
+        try Parallel.forEach(count) { i in
+            try ImageEncoder.write(world.render(samples[i].scene), to: folder + "/" + names[i], format: format, quality: 95)
+            onImage()
         }
-        if let error = failure.error { throw error }
         try writeLines(names, to: folder + "/images.txt")
         try writeLines(samples.map(\.caption), to: folder + "/captions.txt")
         let s = SyntheticWorld.seenLabels.count, u = SyntheticWorld.unseenLabels.count
@@ -109,24 +101,4 @@ extension SyntheticWorld {
         try NpyArray(floats: samples.flatMap(\.gzslLabels), shape: [count, s + u]).write(to: folder + "/labels-gzsl.npy")
         return samples
     }
-}
-
-/// A thread-safe counter.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func add(_ n: Int) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        value += n
-        return value
-    }
-}
-
-/// The first error thrown by any worker.
-private final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-    func set(_ e: Error) { lock.lock(); if stored == nil { stored = e }; lock.unlock() }
 }

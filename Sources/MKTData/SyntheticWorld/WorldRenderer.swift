@@ -1,5 +1,6 @@
 import Foundation
 import MKTImage
+import MKTSupport
 
 /// Draws a ``WorldScene`` into an ``RGBImage``.
 ///
@@ -10,7 +11,7 @@ import MKTImage
 /// little seeded noise. Same scene, same bytes.
 enum WorldRenderer {
     static func render(_ scene: WorldScene, size: Int) -> RGBImage {
-        var rng = WorldRandom(seed: scene.noiseSeed)
+        var rng = SplitMix64(seed: scene.noiseSeed)
         var pixels = [Double](repeating: 0, count: size * size * 3)
         drawBackground(scene.background, size: size, into: &pixels, rng: &rng)
         for object in scene.objects { draw(object, size: size, into: &pixels) }
@@ -24,11 +25,11 @@ enum WorldRenderer {
 
     // MARK: Backgrounds
 
-    private static func drawBackground(_ background: WorldBackground, size: Int, into p: inout [Double], rng: inout WorldRandom) {
+    private static func drawBackground(_ background: WorldBackground, size: Int, into p: inout [Double], rng: inout SplitMix64) {
         let s = Double(size)
         switch background {
         case .sky:
-            let clouds = (0..<(1 + rng.below(3))).map { _ in
+            let clouds = (0..<rng.int(in: 1...3)).map { _ in
                 (x: rng.uniform(0, s), y: rng.uniform(0, s * 0.6), rx: rng.uniform(0.12, 0.3) * s, ry: rng.uniform(0.05, 0.1) * s)
             }
             for y in 0..<size { for x in 0..<size {

@@ -1,3 +1,5 @@
+import MKTSupport
+
 /// One object of a scene: what it is and where it is drawn.
 public struct WorldObject: Sendable, Equatable, Codable {
     public var shape: WorldShape
@@ -71,7 +73,7 @@ public struct WorldScene: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - style: the omission rates.
     ///   - rng: the random source (the caller keys it per image and pass).
-    func sampledCaption(_ style: CaptionStyle, rng: inout WorldRandom) -> String {
+    func sampledCaption(_ style: CaptionStyle, rng: inout SplitMix64) -> String {
         if rng.chance(style.tagListRate) {
             var words: [String] = []
             for o in objects {
@@ -83,7 +85,7 @@ public struct WorldScene: Sendable, Equatable, Codable {
             return rng.shuffled(words).joined(separator: " ")
         }
         var kept = rng.shuffled(objects).filter { _ in !rng.chance(style.objectOmissionRate) }
-        if kept.isEmpty { kept = [objects[rng.below(objects.count)]] }
+        if kept.isEmpty { kept = [rng.pick(objects)] }
         let phrases = kept.map { o in
             o.phrase(size: !rng.chance(style.wordOmissionRate), texture: !rng.chance(style.wordOmissionRate),
                      color: !rng.chance(style.wordOmissionRate))

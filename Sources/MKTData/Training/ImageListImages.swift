@@ -1,7 +1,6 @@
-import Dispatch
-import Foundation
 import MKTFormats
 import MKTImage
+import MKTSupport
 import MKTTensor
 
 /// Training images decoded from files on every request, with MKT's training augmentation
@@ -49,42 +48,18 @@ public struct ImageListImages: TrainingImages {
         let base = UncheckedSendable(out.pointer)
         let preprocessor = Preprocessor(preset: .mkt, size: size)
         let decoder = ImageDecoder()
-        let failures = FailureBox()
-        DispatchQueue.concurrentPerform(iterations: indices.count) { row in
+        try Parallel.forEach(indices.count) { row in
             let index = indices[row]
-            do {
-                let image = try decoder.decode(contentsOf: paths[index])
-                let values: [Float]
-                if let augmentation {
-                    var rng = SplitMix64(seed: seed, stream: UInt64(epoch) << 32 | UInt64(index))
-                    values = augmentation.tensor(image, using: &rng)
-                } else {
-                    values = preprocessor.preprocess(image)
-                }
-                values.withUnsafeBufferPointer { (base.value + row * per).update(from: $0.baseAddress!, count: per) }
-            } catch {
-                failures.record(row, error)
+            let image = try decoder.decode(contentsOf: paths[index])
+            let values: [Float]
+            if let augmentation {
+                var rng = SplitMix64(seed: seed, stream: UInt64(epoch) << 32 | UInt64(index))
+                values = augmentation.tensor(image, using: &rng)
+            } else {
+                values = preprocessor.preprocess(image)
             }
+            values.withUnsafeBufferPointer { (base.value + row * per).update(from: $0.baseAddress!, count: per) }
         }
-        if let error = failures.first { throw error }
         return Tensor(shape: [indices.count, 3, size, size], storage: out)
-    }
-}
-
-/// The first (by position) error of a parallel loop.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [(Int, Error)] = []
-
-    func record(_ row: Int, _ error: Error) {
-        lock.lock()
-        errors.append((row, error))
-        lock.unlock()
-    }
-
-    var first: Error? {
-        lock.lock()
-        defer { lock.unlock() }
-        return errors.min { $0.0 < $1.0 }?.1
     }
 }

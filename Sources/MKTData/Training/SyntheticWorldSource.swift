@@ -1,5 +1,5 @@
-import Dispatch
 import MKTImage
+import MKTSupport
 import MKTTensor
 
 /// The synthetic world as training data for a teacher: image–caption pairs for contrastive
@@ -51,13 +51,10 @@ public struct SyntheticWorldSource: ImageCaptionSource, AttributeImageSource {
         let per = preprocessor.valuesPerImage
         return Tensor(shape: [indices.count, 3, s, s]) { out in
             let target = UncheckedSendable(out)
-            let workers = max(1, min(indices.count, ProcessorCount.value))
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for row in stride(from: w, to: indices.count, by: workers) {
-                    let image = world.render(world.scene(split, indices[row]))
-                    let slot = UnsafeMutableBufferPointer(rebasing: target.value[(row * per)..<((row + 1) * per)])
-                    preprocessor.preprocess(image, into: slot)
-                }
+            Parallel.forEach(indices.count) { row in
+                let image = world.render(world.scene(split, indices[row]))
+                let slot = UnsafeMutableBufferPointer(rebasing: target.value[(row * per)..<((row + 1) * per)])
+                preprocessor.preprocess(image, into: slot)
             }
         }
     }

@@ -1,4 +1,5 @@
 import MKTFormats
+import MKTSupport
 import MKTTensor
 
 /// Images and their multi-label annotations for training.
@@ -34,14 +35,13 @@ extension TrainingImages {
 }
 
 /// A problem with training inputs, naming the file.
-public struct TrainingInputError: Error, CustomStringConvertible, Sendable {
+public struct TrainingInputError: PathError {
+    /// The file concerned.
     public let path: String
+    /// What is wrong.
     public let problem: String
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-    public var description: String { "\(path): \(problem)" }
+    /// An error about `path`.
+    public init(path: String, problem: String) { (self.path, self.problem) = (path, problem) }
 }
 
 extension GroundTruthMatrix {

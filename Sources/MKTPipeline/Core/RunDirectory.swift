@@ -1,5 +1,6 @@
 import Foundation
 import MKTFormats
+import MKTSupport
 
 /// What the run directory remembers of one stage (`stages/<folder>/stage.json`).
 public struct StageRecord: Codable, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import MKTData
 import MKTFormats
+import MKTSupport
 import MKTTensor
 
 /// How the built-in stages save their outputs in their folders and read them back.

@@ -1,6 +1,5 @@
 import MKTData
 import MKTImage
-import MKTNN
 import MKTTensor
 
 /// Scores the test images with the student and the current label embeddings, in both zero-shot

@@ -1,5 +1,6 @@
 import Foundation
 import MKTTraining
+import Synchronization
 
 extension StageContext {
     /// Runs a trainer (``MKTTraining/TrainingSession``) in the run folder `output` inside this
@@ -44,17 +45,17 @@ extension StageContext {
 }
 
 /// Measures the rate of steps since training (re)started.
-final class TrainingClock: @unchecked Sendable {
-    private var started = Date()
-    private var first = 0
+final class TrainingClock: Sendable {
+    /// When training (re)started, and at which step.
+    private let origin = Mutex((started: Date(), first: 0))
 
     func start(at step: Int) {
-        started = Date()
-        first = step
+        origin.withLock { $0 = (Date(), step) }
     }
 
     /// Seconds left for `total − done` steps at the rate so far.
     func remaining(done: Int, total: Int) -> Double? {
+        let (started, first) = origin.withLock { $0 }
         let steps = done - first
         guard steps > 0 else { return nil }
         return Date().timeIntervalSince(started) / Double(steps) * Double(max(0, total - done))

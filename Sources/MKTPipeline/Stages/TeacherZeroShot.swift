@@ -1,7 +1,6 @@
 import MKTData
 import MKTCLIP
 import MKTImage
-import MKTNN
 import MKTTensor
 
 /// The CLIP zero-shot baseline with prompt ensembling, as a composite of ``TeacherFeatures``

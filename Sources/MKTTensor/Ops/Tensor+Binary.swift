@@ -1,3 +1,5 @@
+import MKTSupport
+
 // Elementwise binary arithmetic with NumPy broadcasting: add, sub, mul, div.
 // Each backward sums the output gradient back to its input's shape (`sum(toShape:)`).
 

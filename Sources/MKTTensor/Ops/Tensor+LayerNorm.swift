@@ -1,3 +1,5 @@
+import MKTSupport
+
 // Fused layer normalisation over the last axis, forward and backward.
 //
 // x [..., C], weight [C], bias [C]:  y = (x − μ) / √(σ² + ε) · weight + bias  (biased variance).

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// Activations that fused kernels apply in the same pass as a bias.
 public enum FusedActivation: String, Sendable, CaseIterable {

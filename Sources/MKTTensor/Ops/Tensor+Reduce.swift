@@ -1,3 +1,5 @@
+import MKTSupport
+
 // Reductions along axes: sum, mean, max, argmax; and broadcasting back (`broadcasted(to:)`).
 
 extension Tensor {

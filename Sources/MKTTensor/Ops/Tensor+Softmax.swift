@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 // Fused, numerically stable softmax and log-softmax over the last axis.
 

@@ -3,6 +3,7 @@ import Foundation
 import MKTData
 import MKTFormats
 import MKTMetrics
+import MKTSupport
 
 /// `mkt evaluate`: the NUS-WIDE protocol (per-label AP, mAP, P/R/F1@K) on a score matrix.
 struct EvaluateCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MKTData
 import MKTFormats
+import MKTSupport
 
 /// `mkt nus-wide`: read a raw NUS-WIDE folder, print its integrity report, optionally export the
 /// zero-shot sets as image lists and label matrices.

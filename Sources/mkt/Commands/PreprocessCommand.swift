@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MKTFormats
 import MKTImage
+import MKTSupport
 
 /// `mkt preprocess`: decode an image list and write the normalised pixels as `<f4` [N, 3, S, S].
 ///
@@ -48,7 +49,7 @@ struct PreprocessCommand: ParsableCommand {
                                         decoder: ImageDecoder(maxPixels: maxPixels))
         let n = paths.count
         let reporter = ProgressRenderer().counter("preprocess", unit: "image", total: n)
-        let workers = threads ?? ProcessorCount.value
+        let workers = threads ?? Parallel.coreCount
         // Chunks are appended to a temporary file that becomes the output only when every image
         // has been decoded; a bad image removes it.
         let writer = try NpyStreamWriter(path: output, shape: [n, 3, size, size], dtype: .float32)

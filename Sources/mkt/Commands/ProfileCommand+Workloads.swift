@@ -6,6 +6,7 @@ import MKTDistill
 import MKTFormats
 import MKTImage
 import MKTStudent
+import MKTSupport
 import MKTTensor
 import MKTTraining
 import MKTTokenizer
@@ -17,7 +18,7 @@ extension ProfileCommand {
 
     /// The text tower over `template` prompts of every label of `--labels` (tokenization
     /// included), `--chunk` prompts per forward pass.
-    func labelPrompts(_ config: CLIPConfiguration, _ rng: inout SeededRandom) throws -> Workload {
+    func labelPrompts(_ config: CLIPConfiguration, _ rng: inout SplitMix64) throws -> Workload {
         let (names, tokenizer) = try labelInputs()
         let clip = CLIPModel(config)
         Self.randomize(clip, &rng)
@@ -29,7 +30,7 @@ extension ProfileCommand {
     /// One MKT stage-2 step (``TrainingSession/takeStep(_:epoch:iteration:)`` of a ``PromptTuner``): `--batch` images
     /// whose features are cached by the warm-up, the text tower over the `--labels` prompts with
     /// the learnable context, two-stream scores, ranking loss, backward and AdamW on the context.
-    func promptStep(_ config: CLIPConfiguration, _ rng: inout SeededRandom) throws -> Workload {
+    func promptStep(_ config: CLIPConfiguration, _ rng: inout SplitMix64) throws -> Workload {
         let (names, tokenizer) = try labelInputs()
         let teacher = CLIPModel(config), student = TwoStreamStudent(config)
         Self.randomize(teacher, &rng)

@@ -5,6 +5,7 @@ import MKTData
 import MKTDistill
 import MKTNN
 import MKTStudent
+import MKTSupport
 import MKTTensor
 import MKTTraining
 
@@ -41,7 +42,7 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let config = try Self.config(model)
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var times: [Double] = []
         var work: () -> Void
         var unit = "runs"
@@ -121,7 +122,7 @@ struct ProfileCommand: ParsableCommand {
         return c
     }
 
-    static func randomize(_ m: Module, _ rng: inout SeededRandom) {
+    static func randomize(_ m: Module, _ rng: inout SplitMix64) {
         for (key, p) in m.namedParameterBoxes() {
             let shape = p.wrappedValue.shape
             if key.hasSuffix("layer_norm1.weight") || key.hasSuffix("layer_norm2.weight") || key.contains("layernorm.weight") || key.contains("layrnorm.weight") || key.hasSuffix("final_layer_norm.weight") {

@@ -1,2 +1,0 @@
-/// MKTImage draws every random choice from the shared SplitMix64 generator.
-@_exported import MKTRandom

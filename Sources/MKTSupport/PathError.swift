@@ -1,0 +1,20 @@
+/// An error about one file, folder or setting, described in one line as `path: problem`.
+///
+/// Each module's error type (`FormatError`, `TokenizerError`, …) stores the two strings and
+/// takes its description from here, so every such message has the same form.
+///
+/// ```swift
+/// throw FormatError(path: "scores.npy", problem: "dtype <u2 is not supported")
+/// // description: "scores.npy: dtype <u2 is not supported"
+/// ```
+public protocol PathError: Error, CustomStringConvertible, Sendable {
+    /// The file, folder or setting the problem is about.
+    var path: String { get }
+    /// What is wrong, and where helpful what to do about it.
+    var problem: String { get }
+}
+
+extension PathError {
+    /// One line: `path: problem`.
+    public var description: String { "\(path): \(problem)" }
+}
