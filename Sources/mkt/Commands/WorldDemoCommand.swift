@@ -11,28 +11,33 @@ struct WorldDemoCommand: ParsableCommand {
 
     @Option(help: "The run folder to create (must not exist or be empty).") var output: String
     @Option(help: "Reuse this trained teacher (a CLIP folder) instead of training one.") var teacher: String?
-    @Option(help: "Downstream training images (default 2000).") var trainImages: Int?
-    @Option(help: "Downstream test images (default 1000).") var testImages: Int?
-    @Option(help: "Image-tower pre-training steps (default 200).") var pretrainSteps: Int?
-    @Option(help: "Image-tower pre-training batch size (default 64).") var pretrainBatchSize: Int?
-    @Option(help: "Image-tower pre-training learning rate (default 2e-3).") var pretrainLr: Double?
-    @Option(help: "LiT steps (default 500).") var litSteps: Int?
-    @Option(help: "LiT batch size (default 128).") var litBatchSize: Int?
-    @Option(help: "LiT learning rate (default 1e-3).") var litLr: Double?
-    @Option(help: "Teacher-stream images LiT cycles over (default 4096).") var litPool: Int?
-    @Option(help: "MKT stage-1 epochs (default 4).") var distillEpochs: Int?
-    @Option(help: "MKT stage-2 epochs (default 2).") var promptEpochs: Int?
+    @Option(parsing: .unconditional, help: "Downstream training images (default 2000).") var trainImages: Int?
+    @Option(parsing: .unconditional, help: "Downstream test images (default 1000).") var testImages: Int?
+    @Option(parsing: .unconditional, help: "Image-tower pre-training steps (default 200).") var pretrainSteps: Int?
+    @Option(parsing: .unconditional, help: "Image-tower pre-training batch size (default 64).") var pretrainBatchSize: Int?
+    @Option(parsing: .unconditional, help: "Image-tower pre-training learning rate (default 2e-3).") var pretrainLr: Double?
+    @Option(parsing: .unconditional, help: "LiT steps (default 500).") var litSteps: Int?
+    @Option(parsing: .unconditional, help: "LiT batch size (default 128).") var litBatchSize: Int?
+    @Option(parsing: .unconditional, help: "LiT learning rate (default 1e-3).") var litLr: Double?
+    @Option(parsing: .unconditional, help: "Teacher-stream images LiT cycles over (default 4096).") var litPool: Int?
+    @Option(parsing: .unconditional, help: "MKT stage-1 epochs (default 4).") var distillEpochs: Int?
+    @Option(parsing: .unconditional, help: "MKT stage-2 epochs (default 2).") var promptEpochs: Int?
     @Option(help: "Stage-2 prompt template (default \"a {}\").") var template: String?
     @Option(help: "Seed of the world.") var worldSeed: UInt64 = 0
     @Option(help: "Seed of the teacher.") var seed: UInt64 = 0
 
     func validate() throws {
-        let counts = [trainImages, testImages, pretrainBatchSize, litSteps, litBatchSize, litPool, distillEpochs, promptEpochs]
-        guard counts.allSatisfy({ ($0 ?? 1) >= 1 }), (pretrainSteps ?? 0) >= 0 else {
-            throw ValidationError("image counts, batch sizes, --lit-steps, --lit-pool and epochs must be at least 1; --pretrain-steps at least 0")
+        for (option, value) in [("--train-images", trainImages), ("--test-images", testImages),
+                                ("--pretrain-batch-size", pretrainBatchSize), ("--lit-steps", litSteps),
+                                ("--lit-batch-size", litBatchSize), ("--distill-epochs", distillEpochs),
+                                ("--prompt-epochs", promptEpochs)] {
+            try OptionCheck.integer(option, value, atLeast: 1)
         }
-        if let litPool, litPool < (litBatchSize ?? 128) { throw ValidationError("--lit-pool must be at least the LiT batch size") }
-        if let template, !template.contains("{}") { throw ValidationError("--template needs {} for the label") }
+        try OptionCheck.integer("--pretrain-steps", pretrainSteps, atLeast: 0)
+        try OptionCheck.integer("--lit-pool", litPool, atLeast: litBatchSize ?? SyntheticWorldDemoConfiguration().contrastive.batchSize)
+        try OptionCheck.number("--pretrain-lr", pretrainLr, greaterThan: 0)
+        try OptionCheck.number("--lit-lr", litLr, greaterThan: 0)
+        if let template, !template.contains("{}") { throw OptionError("--template needs {} for the label (got '\(template)')") }
     }
 
     func run() throws {
