@@ -90,6 +90,10 @@ let package = Package(
         .testTarget(name: "MKTDistillTests", dependencies: ["MKTDistill", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests", dependencies: ["MKTPipeline", "TestSupport"]),
+        .testTarget(name: "mktTests",
+                    dependencies: ["mkt", "MKTDistill", "MKTCLIP",
+                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
