@@ -127,6 +127,10 @@ let package = Package(
         .testTarget(name: "MKTPipelineTests",
                     dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport",
                                    "TestSupport", "my-benchmark"]),
+        .testTarget(name: "mktTests",
+                    dependencies: ["mkt", "MKTContrastive", "MKTDistill", "MKTCLIP",
+                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,6 +31,11 @@ public struct SyntheticNUSWideOptions: Sendable, Equatable {
 
     /// The defaults: 120 images, seed 0 (a second or so to write).
     public init() {}
+
+    /// The most concepts: one per ``SyntheticShape``.
+    public static var maxConcepts: Int { SyntheticShape.allCases.count }
+    /// The most user tags that are not concepts.
+    public static var maxOtherTags: Int { SyntheticNUSWide.otherTagWords.count }
 }
 
 /// The encoded bytes of one synthetic image: ([H, W, 3] RGB pixels, width, height, PNG?) → file bytes.
@@ -87,14 +92,14 @@ public enum SyntheticNUSWide {
         let o = options
         let shapes = SyntheticShape.allCases
         guard o.images >= 2 else { throw DataError(path: folder, problem: "--images must be at least 2") }
-        guard (1...shapes.count).contains(o.concepts) else {
-            throw DataError(path: folder, problem: "concepts must be in 1...\(shapes.count)")
+        guard (1...SyntheticNUSWideOptions.maxConcepts).contains(o.concepts) else {
+            throw DataError(path: folder, problem: "concepts must be in 1...\(SyntheticNUSWideOptions.maxConcepts)")
         }
         guard (0...o.concepts).contains(o.conceptTags) else {
             throw DataError(path: folder, problem: "concept tags must be in 0...\(o.concepts)")
         }
-        guard (1...otherTagWords.count).contains(o.otherTags) else {
-            throw DataError(path: folder, problem: "other tags must be in 1...\(otherTagWords.count)")
+        guard (1...SyntheticNUSWideOptions.maxOtherTags).contains(o.otherTags) else {
+            throw DataError(path: folder, problem: "other tags must be in 1...\(SyntheticNUSWideOptions.maxOtherTags)")
         }
         guard o.testFraction > 0, o.testFraction < 1 else {
             throw DataError(path: folder, problem: "the test fraction must be in (0, 1)")

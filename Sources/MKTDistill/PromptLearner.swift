@@ -45,9 +45,9 @@ public final class PromptLearner: Module {
     ///     label (`SOT, ctx…, label…, ".", EOT`, as CoOp), initialised from the template's words
     ///     when there are exactly `contextLength` of them before `{}`, else randomly
     ///     (N(0, 0.02²), seeded).
-    /// - Throws: ``TokenizerError`` if a label's tokens cannot be located in the prompt;
-    ///   ``MKTTraining/TrainingSettingsError`` for no labels, `contextLength` < 1 in coop mode,
-    ///   or a prompt longer than the text tower's context.
+    /// - Throws: ``TokenizerError`` if a label's tokens cannot be located in the prompt, or a
+    ///   prompt is longer than the text tower's positions; ``MKTTraining/TrainingSettingsError``
+    ///   for no labels or `contextLength` < 1 in coop mode.
     public init(labels: [String], template: String, tokenizer: CLIPTokenizer, model: CLIPModel,
                 mode: PromptContextMode = .mkt, contextLength: Int = 16, seed: UInt64 = 42) throws {
         try TrainingSettingsError.require(!labels.isEmpty, "labels", "no labels to learn a prompt for")
@@ -98,8 +98,11 @@ public final class PromptLearner: Module {
         }
         let rowCount = initialRows.shape[0]
         let t = prompts.map(\.count).max()!
-        try TrainingSettingsError.require(t <= model.textModel.configuration.maxPositionEmbeddings, "template",
-                                          "a prompt has \(t) tokens, more than the text tower's context of \(model.textModel.configuration.maxPositionEmbeddings)")
+        let positions = model.textModel.configuration.maxPositionEmbeddings
+        if let long = prompts.firstIndex(where: { $0.count > positions }) {
+            throw TokenizerError(path: "template \"\(template)\"",
+                                 problem: "the prompt of label \"\(labels[long])\" has \(prompts[long].count) tokens, more than the text tower's \(positions) positions")
+        }
         var frozenIDs: [Int] = []
         var frozenRow: [Int: Int] = [:]
         var indices: [Int] = []

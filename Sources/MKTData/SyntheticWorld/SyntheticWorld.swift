@@ -39,14 +39,21 @@ public struct SyntheticWorldConfiguration: Sendable, Equatable, Codable {
     /// The defaults: 64 × 64 images with 1–3 objects, seed 0.
     public init() {}
 
+    /// The image sizes S a world renders.
+    public static let imageSizes = 16...1024
+    /// The objects an image can hold (``minObjects`` and ``maxObjects`` lie in this range).
+    public static let objectCounts = 1...6
+
     /// Checks the ranges.
     /// - Throws: ``SyntheticWorldError`` naming the setting.
     public func validate() throws {
-        guard imageSize >= 16 && imageSize <= 1024 else {
-            throw SyntheticWorldError(setting: "image size", problem: "must be 16...1024, got \(imageSize)")
+        guard Self.imageSizes.contains(imageSize) else {
+            throw SyntheticWorldError(setting: "image size", problem: "must be \(Self.imageSizes), got \(imageSize)")
         }
-        guard minObjects >= 1, maxObjects >= minObjects, maxObjects <= 6 else {
-            throw SyntheticWorldError(setting: "objects", problem: "need 1 <= min <= max <= 6, got \(minObjects)...\(maxObjects)")
+        let objects = Self.objectCounts
+        guard objects.contains(minObjects), objects.contains(maxObjects), maxObjects >= minObjects else {
+            throw SyntheticWorldError(setting: "objects",
+                                      problem: "need \(objects.lowerBound) <= min <= max <= \(objects.upperBound), got \(minObjects)...\(maxObjects)")
         }
         for (name, p) in [("tag drop rate", tagDropRate), ("spurious tag rate", spuriousTagRate),
                           ("tag list rate", captionStyle.tagListRate), ("object omission rate", captionStyle.objectOmissionRate),

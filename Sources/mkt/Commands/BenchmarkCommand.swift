@@ -18,9 +18,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard Recipes.named(recipe) != nil, recipe != "demo" else {
-            throw ValidationError("unknown recipe '\(recipe)'; `mkt pipelines` lists them (the demo is `mkt demo`)")
+            throw OptionError("recipe '\(recipe)' is unknown; `mkt pipelines` lists them (the demo is `mkt demo`)")
         }
-        try options.validate()
     }
 
     func run() async throws {
@@ -41,8 +40,6 @@ struct DemoCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var options: RecipeArguments
-
-    func validate() throws { try options.validate() }
 
     func run() async throws {
         let pipeline = try Recipes.demo.pipeline(options.recipeOptions)
@@ -67,23 +64,23 @@ struct PipelinesCommand: ParsableCommand {
     }
 }
 
-/// The options recipes share.
+/// The options recipes share (an option group validates itself as it is parsed).
 struct RecipeArguments: ParsableArguments {
     @Option(help: "The dataset root (nus-wide).") var root: String?
     @Option(help: "The teacher: a Hugging Face CLIP folder.") var teacher: String?
     @Option(help: "The run directory (default runs/<recipe>).") var runDir: String?
     @Option(help: "Copy the report to this folder.") var report: String?
-    @Option(help: "Stage-1 (distillation) epochs.") var epochs: Int?
-    @Option(help: "Stage-2 (prompt tuning) epochs.") var promptEpochs: Int?
-    @Option(help: "Images per training step.") var batchSize: Int?
-    @Option(help: "Stop each training stage after this many steps.") var maxSteps: Int?
-    @Option(help: "Images to generate (synthetic data).") var images: Int?
+    @Option(parsing: .unconditional, help: "Stage-1 (distillation) epochs.") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Stage-2 (prompt tuning) epochs.") var promptEpochs: Int?
+    @Option(parsing: .unconditional, help: "Images per training step.") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Stop each training stage after this many steps.") var maxSteps: Int?
+    @Option(parsing: .unconditional, help: "Images to generate (synthetic data).") var images: Int?
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
 
     func validate() throws {
         for (name, value) in [("--epochs", epochs), ("--prompt-epochs", promptEpochs), ("--batch-size", batchSize),
                               ("--max-steps", maxSteps), ("--images", images)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+            try OptionCheck.integer(name, value, atLeast: 1)
         }
     }
 

@@ -20,32 +20,21 @@ struct ContrastiveTuneCommand: ParsableCommand {
         a resumable checkpoint.
         """)
 
+    // The option groups come first: they are parsed and validated in declaration order, so an
+    // out-of-range number is reported even when --output is missing.
+    @OptionGroup(title: "Training options") var training: TrainingOptions<ContrastiveConfiguration>
+    @OptionGroup(title: "Contrastive tuning options") var contrastive: ContrastiveOptions
+    @OptionGroup(title: "New model options") var architecture: TeacherArchitectureOptions
+
     @Option(help: "The output folder (a Hugging Face CLIP folder when done).") var output: String
     @Option(help: "Start from this Hugging Face CLIP folder instead of a fresh model.") var model: String?
-    @Option(help: "Contrastive steps.") var steps = 400
-    @Option(help: "Image-caption pairs per step.") var batchSize = 128
-    @Option(help: "Peak learning rate.") var lr = 1e-3
-    @Option(help: "Linear warmup steps.") var warmupSteps = 50
-    @Option(help: "AdamW weight decay (tensors with >= 2 dimensions).") var weightDecay = 0.1
-    @Option(help: "The loss: softmax (CLIP InfoNCE) or sigmoid (SigLIP).") var loss: ContrastiveObjective = .softmax
-    @Flag(help: "Lock the image tower and its projection (LiT).") var lockImage = false
-    @Flag(help: "Lock the text tower and its projection.") var lockText = false
-    @Option(help: "Cycle over this many world images (default: a new image every time; with --lock-image, 4096).") var poolSize: Int?
-    @Option(help: "Supervised pre-training steps of the image tower on the world's attributes before contrastive tuning (new runs only).")
-    var pretrainSteps = 0
-    @Option(help: "Pre-training learning rate.") var pretrainLr = 1e-3
-    @Option(help: "Steps between resumable checkpoints.") var checkpointEvery = 100
-    @Option(help: "Seed of the model initialisation and the batch order.") var seed: UInt64 = 0
-    @Option(help: "Seed of the synthetic world.") var worldSeed: UInt64 = 0
-    @Flag(help: "Continue the run in OUTPUT from its checkpoint.") var resume = false
-    @OptionGroup var architecture: TeacherArchitectureOptions
 
     func validate() throws {
-        guard steps >= 1, batchSize >= 2, warmupSteps >= 0, pretrainSteps >= 0, checkpointEvery >= 1 else {
-            throw ValidationError("--steps and --checkpoint-every must be >= 1, --batch-size >= 2, --warmup-steps and --pretrain-steps >= 0")
+        if training.batchSize < 2 { throw OptionError("--batch-size must be at least 2 (got \(training.batchSize))") }
+        if let pool = contrastive.poolSize, pool < training.batchSize {
+            throw OptionError("--pool-size must be at least --batch-size \(training.batchSize) (got \(pool))")
         }
-        if let poolSize, poolSize < batchSize { throw ValidationError("--pool-size must be at least --batch-size") }
-        if resume && model != nil { throw ValidationError("--resume continues OUTPUT; do not pass --model with it") }
+        if resume && model != nil { throw OptionError("--resume continues OUTPUT; do not pass --model with it") }
     }
 
     func run() throws {
@@ -60,46 +49,34 @@ struct ContrastiveTuneCommand: ParsableCommand {
             clip = try CLIPModel.load(directory: model)
             tokenizerSource = model
         } else {
-            clip = CLIPModel.randomlyInitialized(try architecture.configuration(), seed: seed)
+            clip = CLIPModel.randomlyInitialized(architecture.configuration(), seed: training.seed)
             tokenizerSource = bpe
         }
         let tokenizer = try CLIPTokenizer(directory: tokenizerSource)
         var worldSettings = SyntheticWorldConfiguration()
-        worldSettings.seed = worldSeed
+        worldSettings.seed = contrastive.worldSeed
         worldSettings.imageSize = clip.configuration.vision.imageSize
         let world = try SyntheticWorld(worldSettings)
 
-        if pretrainSteps > 0 && !resume {
-            var settings = PretrainingConfiguration()
-            settings.steps = pretrainSteps
-            settings.batchSize = batchSize
-            settings.learningRate = pretrainLr
-            settings.warmupSteps = min(30, pretrainSteps / 5)
-            settings.seed = seed
+        if contrastive.pretrainSteps > 0 && !resume {
+            var pretraining = PretrainingConfiguration()
+            pretraining.steps = contrastive.pretrainSteps
+            pretraining.batchSize = training.batchSize
+            pretraining.learningRate = contrastive.pretrainLr
+            pretraining.warmupSteps = min(30, contrastive.pretrainSteps / 5)
+            pretraining.seed = training.seed
             // Pre-training is not resumable on its own: its run folder is a temporary one.
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-pretrain-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let pretrainer = try ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world), configuration: settings)
+            let pretrainer = try ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world), configuration: pretraining)
             let logs = try pretrainer.run(output: folder, onEvent: ProgressRenderer().training("pretrain"))
-            if Interrupt.isRequested { throw ValidationError("interrupted during pre-training; nothing was written to \(output)") }
+            if Interrupt.isRequested { throw OptionError("interrupted during pre-training; nothing was written to \(output)") }
             if let last = logs.last {
                 FileHandle.standardError.write(Data(String(format: "pretrain: final loss %.4f, attribute accuracy %.3f\n", last.loss, last["accuracy"]).utf8))
             }
         }
 
-        var settings = ContrastiveConfiguration()
-        settings.steps = steps
-        settings.batchSize = batchSize
-        settings.learningRate = lr
-        settings.warmupSteps = warmupSteps
-        settings.weightDecay = weightDecay
-        settings.objective = loss
-        settings.imageTower = lockImage ? .locked : .unlocked
-        settings.textTower = lockText ? .locked : .unlocked
-        settings.checkpointEvery = checkpointEvery
-        settings.seed = seed
-        if loss == .sigmoid && model == nil && !resume { settings.initialLogitScale = log(10) }
-        let pool = poolSize ?? (lockImage ? 4096 : nil)
+        let pool = contrastive.poolSize ?? (contrastive.lockImage ? 4096 : nil)
         let source = SyntheticWorldSource(world: world, poolSize: pool)
         let tuner = try ContrastiveTuner(model: clip, tokenizer: tokenizer, source: source, configuration: settings,
                                      tokenizerSource: tokenizerSource)
@@ -111,28 +88,16 @@ struct ContrastiveTuneCommand: ParsableCommand {
             print("no step taken (the run was complete); CLIP model in \(output)")
         }
     }
-}
 
-/// The architecture of a CLIP created from scratch.
-struct TeacherArchitectureOptions: ParsableArguments {
-    @Option(help: "Image size S of a new model.") var imageSize = 64
-    @Option(help: "Patch size of a new model.") var patchSize = 8
-    @Option(help: "Vision width of a new model.") var visionWidth = 128
-    @Option(help: "Vision layers of a new model.") var visionLayers = 4
-    @Option(help: "Text width of a new model.") var textWidth = 128
-    @Option(help: "Text layers of a new model.") var textLayers = 4
-    @Option(help: "Attention heads per layer (both towers) of a new model.") var heads = 4
-    @Option(help: "Text context length of a new model.") var contextLength = 32
-    @Option(help: "Joint embedding width of a new model.") var projectionDim = 128
-
-    func configuration() throws -> CLIPConfiguration {
-        guard imageSize % patchSize == 0, visionWidth % heads == 0, textWidth % heads == 0, contextLength >= 8 else {
-            throw ValidationError("--image-size must be a multiple of --patch-size, widths multiples of --heads, --context-length >= 8")
-        }
-        return CLIPConfiguration.small(imageSize: imageSize, patchSize: patchSize, visionWidth: visionWidth,
-                                       visionLayers: visionLayers, textWidth: textWidth, textLayers: textLayers,
-                                       heads: heads, contextLength: contextLength, projectionDim: projectionDim)
+    /// The contrastive settings of these options (a new sigmoid run starts at SigLIP's
+    /// temperature, ln 10).
+    var settings: ContrastiveConfiguration {
+        var settings = ContrastiveConfiguration()
+        training.apply(to: &settings)
+        contrastive.apply(to: &settings)
+        if contrastive.loss == .sigmoid && model == nil && !resume { settings.initialLogitScale = log(10) }
+        return settings
     }
-}
 
-extension ContrastiveObjective: ExpressibleByArgument {}
+    private var resume: Bool { training.resume }
+}

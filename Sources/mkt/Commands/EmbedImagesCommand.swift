@@ -16,10 +16,10 @@ struct EmbedImagesCommand: ParsableCommand {
     @Option(help: "An image list: one path per line, relative to the list's folder.") var input: String
     @Option(help: "The output .npy file.") var output: String
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
-    @Option(help: "Images per forward pass.") var batchSize = 16
+    @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        try OptionCheck.integer("--batch-size", batchSize, atLeast: 1)
     }
 
     func run() throws {

@@ -23,7 +23,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "Ground truth, .npy [images, labels].")
     var labels: String
 
-    @Option(name: .customLong("top-k"), help: "K for P/R/F1@K; repeat for several (default 3 and 5).")
+    @Option(name: .customLong("top-k"), parsing: .unconditionalSingleValue, help: "K for P/R/F1@K; repeat for several (default 3 and 5).")
     var topK: [Int] = []
 
     @Option(name: .long, help: "Write the metrics JSON here.")
@@ -41,7 +41,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "The setting, e.g. zsl or gzsl, for reports.")
     var setting: String?
 
-    @Option(name: .customLong("seen-labels"), help: "GZSL: the first N columns are seen labels (adds seen/unseen mAP and their harmonic mean).")
+    @Option(name: .customLong("seen-labels"), parsing: .unconditional, help: "GZSL: the first N columns are seen labels (adds seen/unseen mAP and their harmonic mean).")
     var seenLabels: Int?
 
     @Flag(name: .long, help: "Add positives, a score histogram and PR curves (best/worst labels) to the JSON.")
@@ -50,20 +50,17 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("curve-label"), help: "With --details: also a PR curve for this label (a name from --label-names or a column index); repeatable.")
     var curveLabels: [String] = []
 
-    @Option(name: .long, help: "Bootstrap resamples for a 95% mAP confidence interval (0: none).")
+    @Option(name: .long, parsing: .unconditional, help: "Bootstrap resamples for a 95% mAP confidence interval (0: none).")
     var bootstrap: Int = 0
 
     @Option(name: .long, help: "Seed of the bootstrap.")
     var seed: UInt64 = 0
 
     func validate() throws {
-        guard AveragePrecisionMode(rawValue: apMode) != nil else {
-            throw ValidationError("--ap-mode must be reference or sklearn, not '\(apMode)'")
-        }
-        if let bad = topK.first(where: { $0 < 1 }) {
-            throw ValidationError("--top-k must be at least 1, not \(bad)")
-        }
-        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
+        try OptionCheck.oneOf("--ap-mode", apMode, AveragePrecisionMode.allCases.map(\.rawValue))
+        for k in topK { try OptionCheck.integer("--top-k", k, atLeast: 1) }
+        try OptionCheck.integer("--seen-labels", seenLabels, atLeast: 1)
+        try OptionCheck.integer("--bootstrap", bootstrap, atLeast: 0)
     }
 
     func run() throws {

@@ -26,11 +26,15 @@ struct NUSWideCommand: ParsableCommand {
     @Flag(name: .customLong("require-images"), help: "Fail if any split image is missing or a placeholder.")
     var requireImages = false
 
-    @Option(name: .customLong("placeholder-bytes"), help: "Files of at most this size are Flickr placeholders.")
+    @Option(name: .customLong("placeholder-bytes"), parsing: .unconditional, help: "Files of at most this size are Flickr placeholders.")
     var placeholderBytes: Int = 4000
 
     @Option(name: .long, help: "Write image lists, label matrices, label lists and report.json into this folder.")
     var export: String?
+
+    func validate() throws {
+        try OptionCheck.integer("--placeholder-bytes", placeholderBytes, atLeast: 0)
+    }
 
     func run() throws {
         FileHandle.standardError.write(Data("reading \(root)\n".utf8))

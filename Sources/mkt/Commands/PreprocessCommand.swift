@@ -28,19 +28,19 @@ struct PreprocessCommand: ParsableCommand {
     @Option(help: "The output .npy file.")
     var output: String
 
-    @Option(help: "The crop size S.")
+    @Option(parsing: .unconditional, help: "The crop size S.")
     var size: Int = 224
 
-    @Option(help: "Worker threads (default: one per core).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: one per core).")
     var threads: Int?
 
-    @Option(help: "Refuse images with more pixels than this (decompression-bomb guard; 0 = no limit).")
+    @Option(parsing: .unconditional, help: "Refuse images with more pixels than this (decompression-bomb guard; 0 = no limit).")
     var maxPixels: Int = ImageDecoder.defaultMaxPixels
 
     func validate() throws {
-        guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard maxPixels >= 0 else { throw ValidationError("--max-pixels must not be negative") }
+        try OptionCheck.integer("--size", size, atLeast: 1)
+        try OptionCheck.integer("--threads", threads, atLeast: 1)
+        try OptionCheck.integer("--max-pixels", maxPixels, atLeast: 0)
     }
 
     func run() throws {

@@ -51,7 +51,7 @@ extension ProfileCommand {
 
     /// Decoding and `clip` preprocessing (224) of every image of `--images` on `--threads`.
     func preprocessing() throws -> Workload {
-        guard let images else { throw ValidationError("preprocess needs --images LIST") }
+        guard let images else { throw OptionError("--images: the preprocess workload needs an image list") }
         let paths = try TextList.imagePaths(images)
         let preprocessor = Preprocessor(preset: .clip, size: 224)
         var output = [Float](repeating: 0, count: paths.count * preprocessor.valuesPerImage)
@@ -63,8 +63,8 @@ extension ProfileCommand {
     }
 
     private func labelInputs() throws -> (labels: [String], tokenizer: CLIPTokenizer) {
-        guard let labels else { throw ValidationError("\(workload) needs --labels FILE") }
-        guard let tokenizer else { throw ValidationError("--labels needs --tokenizer DIR (vocab.json, merges.txt)") }
+        guard let labels else { throw OptionError("--labels: the \(workload) workload needs a label list") }
+        guard let tokenizer else { throw OptionError("--tokenizer: --labels needs the folder of vocab.json and merges.txt") }
         let names = try TextList.labels(labels)
         let bpe = try CLIPTokenizer(vocabularyFile: tokenizer + "/vocab.json", mergesFile: tokenizer + "/merges.txt")
         return (names, bpe)

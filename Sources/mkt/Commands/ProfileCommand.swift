@@ -27,18 +27,27 @@ struct ProfileCommand: ParsableCommand {
 
     @Argument(help: "sgemm | image | text | stage1 | stage2 | preprocess") var workload: Case
     @Option(help: "Model sizes: b16 (ViT-B/16), b32, or tiny.") var model = "b16"
-    @Option(help: "Batch size (images, or prompts for text).") var batch = 8
-    @Option(help: "Matrix size for sgemm.") var size = 1024
-    @Option(help: "Timed runs (after one warm-up).") var runs = 5
-    @Option(help: "Prompt length in tokens for text (without --labels).") var tokens = 10
+    @Option(parsing: .unconditional, help: "Batch size (images, or prompts for text).") var batch = 8
+    @Option(parsing: .unconditional, help: "Matrix size for sgemm.") var size = 1024
+    @Option(parsing: .unconditional, help: "Timed runs (after one warm-up).") var runs = 5
+    @Option(parsing: .unconditional, help: "Prompt length in tokens for text (without --labels).") var tokens = 10
     @Option(help: "A label list (one per line): text embeds its prompts, stage2 tunes over them.") var labels: String?
     @Option(help: "The prompt template of --labels, with {}.") var template = "There is a {} in the scene"
     @Option(help: "A folder with the CLIP tokenizer's vocab.json and merges.txt (for --labels).") var tokenizer: String?
-    @Option(help: "Prompts per text-tower forward pass for text with --labels.") var chunk = 128
+    @Option(parsing: .unconditional, help: "Prompts per text-tower forward pass for text with --labels.") var chunk = 128
     @Option(help: "An image list for preprocess.") var images: String?
-    @Option(help: "Worker threads for preprocess.") var threads = 1
-    @Option(help: "Repetitions of the workload inside one timed run (times are per repetition).") var inner = 1
+    @Option(parsing: .unconditional, help: "Worker threads for preprocess.") var threads = 1
+    @Option(parsing: .unconditional, help: "Repetitions of the workload inside one timed run (times are per repetition).") var inner = 1
     @Flag(help: "After the warm-up print `ready`, then time one run per line read from stdin.") var serve = false
+
+    func validate() throws {
+        _ = try Self.config(model)
+        for (option, value) in [("--batch", batch), ("--size", size), ("--runs", runs), ("--chunk", chunk),
+                                ("--threads", threads), ("--inner", inner)] {
+            try OptionCheck.integer(option, value, atLeast: 1)
+        }
+        try OptionCheck.integer("--tokens", tokens, in: 2...CLIPConfiguration.TextConfiguration().maxPositionEmbeddings)
+    }
 
     func run() throws {
         let config = try Self.config(model)
@@ -117,7 +126,7 @@ struct ProfileCommand: ParsableCommand {
             c.vision.hiddenSize = 64; c.vision.intermediateSize = 128; c.vision.numAttentionHeads = 4
             c.vision.numHiddenLayers = 3; c.text.hiddenSize = 48; c.text.intermediateSize = 96
             c.text.numAttentionHeads = 4; c.text.numHiddenLayers = 3; c.projectionDim = 40
-        default: throw ValidationError("unknown --model \(name): use b16, b32 or tiny")
+        default: throw OptionError("--model must be b16, b32 or tiny (got '\(name)')")
         }
         return c
     }

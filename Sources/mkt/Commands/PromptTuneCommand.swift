@@ -20,6 +20,13 @@ struct PromptTuneCommand: ParsableCommand {
         resumable checkpoint. Use the prompt for any label with `mkt embed-text --prompt`.
         """)
 
+    // The option groups come first: they are parsed and validated in declaration order, so an
+    // out-of-range number is reported even when a required input is missing.
+    @OptionGroup(title: "Training options") var schedule: EpochScheduleOptions<PromptTuningConfiguration>
+    @OptionGroup(title: "Training options") var training: TrainingOptions<PromptTuningConfiguration>
+    @OptionGroup(title: "Prompt options") var prompt: PromptOptions
+    @OptionGroup(title: "Student options") var scoring: ScoringOptions
+
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower and tokenizer).") var teacher: String
     @Option(help: "The stage-1 student folder (from `mkt distill`).") var student: String
     @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy).") var pixels: String?
@@ -27,54 +34,33 @@ struct PromptTuneCommand: ParsableCommand {
     @Option(help: "Labels [N, L] (.npy): +1 present, -1 absent, 0 unknown.") var labels: String
     @Option(help: "The L training label names, one per line (`id<TAB>name` uses the name).") var labelNames: String
     @Option(help: "The run folder to write.") var output: String
-    @Option(help: "The prompt template; {} is replaced by the label.") var template = "There is a {} in the scene"
-    @Option(help: "Context sharing: mkt (one vector per distinct context token, as the reference) or coop (one per position).")
-    var context: PromptContextMode = .mkt
-    @Option(help: "Context vectors in coop mode.") var nCtx = 16
-    @Option(help: "Epochs the schedule spans.") var epochs = 4
-    @Option(help: "Stop after this many optimizer steps.") var maxSteps: Int?
-    @Option(help: "Images per batch.") var batchSize = 64
-    @Option(help: "Base learning rate.") var lr = 1e-3
-    @Option(help: "Final learning rate of the cosine schedule.") var minLr = 1e-8
-    @Option(help: "Linear warmup epochs.") var warmupEpochs = 0.0
-    @Option(help: "AdamW weight decay.") var weightDecay = 0.05
-    @Option(help: "k of the local stream.") var topK = 16
-    @Flag(help: "Score with the global stream only (ablation).") var globalOnly = false
-    @Flag(inversion: .prefixedNo, help: "Shuffle the images every epoch (seeded).") var shuffle = true
-    @Flag(help: "Continue the run in OUTPUT from its checkpoint.") var resume = false
-    @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
+
+    func validate() throws {
+        _ = try imageSource()
+    }
+
+    /// The training images named by `--pixels` or `--images` (features are computed once, so
+    /// never augmented).
+    func imageSource() throws -> TrainingImageSource {
+        try TrainingImageSource(pixels: pixels, images: images, augment: false)
+    }
 
     func run() throws {
         let clip = try CLIPModel.load(directory: teacher)
         let tokenizer = try CLIPTokenizer(directory: teacher)
         let studentModel = try TwoStreamStudent.load(directory: student)
         guard studentModel.configuration.projectionDim == clip.configuration.projectionDim else {
-            throw ValidationError("student projection_dim \(studentModel.configuration.projectionDim) differs from the teacher's \(clip.configuration.projectionDim)")
+            throw TrainingInputError(path: student, problem: "projection_dim \(studentModel.configuration.projectionDim) differs from the teacher's \(clip.configuration.projectionDim)")
         }
-        guard (pixels == nil) != (images == nil) else { throw ValidationError("give exactly one of --pixels and --images") }
-        let data = try TrainingInputs.read(pixels: pixels, images: images, labels: labels,
-                                           size: studentModel.configuration.vision.imageSize, augment: false, seed: seed)
+        let settings = try settings(vision: studentModel.configuration.vision)
+        let data = try TrainingInputs.images(imageSource(), labels: labels, imageSize: studentModel.configuration.vision.imageSize,
+                                             seed: settings.seed)
         let names = try TextList.labels(labelNames)
         guard names.count == data.labelCount else {
             throw TrainingInputError(path: labelNames, problem: "\(names.count) label names but \(labels) has \(data.labelCount) label columns")
         }
-        let learner = try PromptLearner(labels: names, template: template, tokenizer: tokenizer, model: clip, mode: context,
-                                        contextLength: nCtx, seed: seed)
-        var settings = PromptTuningConfiguration()
-        settings.epochs = epochs
-        settings.maxSteps = maxSteps
-        settings.batchSize = batchSize
-        settings.learningRate = lr
-        settings.minLearningRate = minLr
-        settings.warmupEpochs = warmupEpochs
-        settings.weightDecay = weightDecay
-        settings.topK = topK
-        settings.globalOnly = globalOnly
-        settings.shuffle = shuffle
-        settings.seed = seed
-        settings.template = template
-        settings.mode = context
-        settings.contextLength = nCtx
+        let learner = try PromptLearner(labels: names, template: settings.template, tokenizer: tokenizer, model: clip,
+                                        mode: settings.mode, contextLength: settings.contextLength, seed: settings.seed)
         let tuner = try PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
         let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer().training("prompt-tune"))
         let embeddings = Tape.withoutRecording { learner.labelEmbeddings(clip) }
@@ -85,6 +71,17 @@ struct PromptTuneCommand: ParsableCommand {
             print("no step taken; prompt in \(output)/prompt.safetensors")
         }
     }
-}
 
-extension PromptContextMode: ExpressibleByArgument {}
+    /// The stage-2 settings of these options for a student with `vision`'s patch grid.
+    /// - Throws: ``OptionError`` if `--top-k` exceeds the model's patches.
+    func settings(vision: CLIPConfiguration.VisionConfiguration) throws -> PromptTuningConfiguration {
+        var settings = PromptTuningConfiguration()
+        schedule.apply(to: &settings)
+        training.apply(to: &settings)
+        prompt.apply(to: &settings)
+        try scoring.apply(to: &settings, vision: vision)
+        return settings
+    }
+
+    private var resume: Bool { training.resume }
+}

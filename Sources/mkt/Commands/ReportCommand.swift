@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
     var title: String = "Multi-label evaluation"
 
     func validate() throws {
-        guard !input.isEmpty else { throw ValidationError("give at least one --input RESULT.json") }
+        guard !input.isEmpty else { throw OptionError("--input: give at least one RESULT.json") }
     }
 
     func run() throws {

@@ -7,7 +7,6 @@ import MKTFormats
 import MKTImage
 import MKTPipeline
 import MKTStudent
-import MKTTensor
 import MKTTokenizer
 
 /// `mkt score`: open-vocabulary scoring with a trained MKT student.
@@ -28,25 +27,29 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "An image list.") var images: String
     @Option(help: "A label list.") var labels: String
     @Option(help: "Write the [N, L] scores here (.npy).") var output: String?
-    @Option(help: "Labels to print per image.") var top = 10
-    @Option(help: "k of the local stream.") var topK = 16
-    @Flag(help: "Score with the global stream only.") var globalOnly = false
+    @Option(parsing: .unconditional, help: "Labels to print per image.") var top = 10
+    @OptionGroup var scoring: ScoringOptions
     @Option(help: "Preprocessing: mkt (MKT's evaluation transform) or clip.") var preset: PreprocessPreset = .mkt
-    @Option(help: "Images per forward pass.") var batchSize = 16
+    @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
+
+    func validate() throws {
+        try OptionCheck.integer("--top", top, atLeast: 1)
+        try OptionCheck.integer("--batch-size", batchSize, atLeast: 1)
+    }
 
     func run() throws {
         let clip = try CLIPModel.load(directory: teacher)
         let tokenizer = try CLIPTokenizer(directory: teacher)
         let model = try TwoStreamStudent.load(directory: student)
+        let rule = try scoring.scoring(for: model.configuration.vision)
         let names = try TextList.labels(labels)
         let files = try ImageFiles(list: images, preset: preset, size: model.configuration.vision.imageSize)
         let paths = files.paths
         let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template)
         let progress = ProgressRenderer().counter("score", unit: "image", total: paths.count)
-        let scoring = TwoStreamScoring(topK: topK, globalOnly: globalOnly)
-        let scores = try files.map(batchSize: batchSize, progress: progress.update) { pixels in
+                let scores = try files.map(batchSize: batchSize, progress: progress.update) { pixels in
             let (global, local) = model(pixels)
-            return scoring.scores(global: global, local: local, labels: embeddings)
+            return rule.scores(global: global, local: local, labels: embeddings)
         }
         if let output { try NpyArray(floats: scores.scalars, shape: scores.shape).write(to: output) }
         let values = scores.scalars, l = names.count
@@ -55,25 +58,5 @@ struct ScoreCommand: ParsableCommand {
             let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(min(top, l))
             print("\((path as NSString).lastPathComponent): " + best.map { String(format: "%@ %.3f", names[$0], row[$0]) }.joined(separator: ", "))
         }
-    }
-}
-
-/// Label embeddings through a learned prompt or a template.
-enum LabelEmbedder {
-    static func embed(_ labels: [String], clip: CLIPModel, tokenizer: CLIPTokenizer, prompt: String?, template: String) throws -> Tensor {
-        guard var path = prompt else {
-            return clip.embedTexts(labels.map { TextClassifier.fill(template, with: $0) }, tokenizer: tokenizer)
-        }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            path += "/prompt.safetensors"
-        }
-        let file = try SafetensorsFile(path: path)
-        let learned = file.metadata["template"] ?? template
-        let mode = file.metadata["mode"].flatMap(PromptContextMode.init(rawValue:)) ?? .mkt
-        let n = file.metadata["context_length"].flatMap(Int.init) ?? 16
-        let learner = try PromptLearner(labels: labels, template: learned, tokenizer: tokenizer, model: clip, mode: mode, contextLength: n)
-        try learner.loadPrompt(from: path)
-        return Tape.withoutRecording { learner.labelEmbeddings(clip) }
     }
 }

@@ -14,32 +14,43 @@ struct SynthDatasetCommand: ParsableCommand {
     @Option(name: .long, help: "The dataset folder to create (must not exist or be empty).")
     var output: String
 
-    @Option(name: .long, help: "Number of images.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of images.")
     var images: Int = 120
 
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Number of concepts (unseen labels), 1-12.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of concepts (unseen labels), 1-\(SyntheticNUSWideOptions.maxConcepts).")
     var concepts: Int = 10
 
-    @Option(name: .customLong("concept-tags"), help: "How many concepts are also user tags.")
+    @Option(name: .customLong("concept-tags"), parsing: .unconditional, help: "How many concepts are also user tags.")
     var conceptTags: Int = 8
 
-    @Option(name: .customLong("other-tags"), help: "User tags that are not concepts (seen labels), 1-30.")
+    @Option(name: .customLong("other-tags"), parsing: .unconditional, help: "User tags that are not concepts (seen labels), 1-\(SyntheticNUSWideOptions.maxOtherTags).")
     var otherTags: Int = 24
 
-    @Option(name: .customLong("test-fraction"), help: "Fraction of images in the test split.")
+    @Option(name: .customLong("test-fraction"), parsing: .unconditional, help: "Fraction of images in the test split.")
     var testFraction: Double = 0.4
 
-    @Option(name: .customLong("png-fraction"), help: "Fraction of images written as PNG.")
+    @Option(name: .customLong("png-fraction"), parsing: .unconditional, help: "Fraction of images written as PNG.")
     var pngFraction: Double = 0.25
 
-    @Option(name: .long, help: "Listed images left without a file.")
+    @Option(name: .long, parsing: .unconditional, help: "Listed images left without a file.")
     var missing: Int = 0
 
-    @Option(name: .long, help: "Listed images written as tiny placeholders.")
+    @Option(name: .long, parsing: .unconditional, help: "Listed images written as tiny placeholders.")
     var placeholders: Int = 0
+
+    func validate() throws {
+        try OptionCheck.integer("--images", images, atLeast: 2)
+        try OptionCheck.integer("--concepts", concepts, in: 1...SyntheticNUSWideOptions.maxConcepts)
+        try OptionCheck.integer("--concept-tags", conceptTags, in: 0...concepts)
+        try OptionCheck.integer("--other-tags", otherTags, in: 1...SyntheticNUSWideOptions.maxOtherTags)
+        try OptionCheck.number("--test-fraction", testFraction, strictlyBetween: 0...1)
+        try OptionCheck.number("--png-fraction", pngFraction, in: 0...1)
+        try OptionCheck.integer("--missing", missing, in: 0...images)
+        try OptionCheck.integer("--placeholders", placeholders, in: 0...(images - missing))
+    }
 
     func run() throws {
         var options = SyntheticNUSWideOptions()

@@ -17,21 +17,26 @@ struct SynthWorldCommand: ParsableCommand {
         """)
 
     @Option(help: "The data set folder to create (must not exist or be empty).") var output: String
-    @Option(help: "Images in both splits together.") var images = 3000
-    @Option(help: "The fraction of the images in the test split.") var testFraction = 1.0 / 3
+    @Option(parsing: .unconditional, help: "Images in both splits together.") var images = 3000
+    @Option(parsing: .unconditional, help: "The fraction of the images in the test split.") var testFraction = 1.0 / 3
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 0
-    @Option(help: "Image size S (S x S pixels).") var size = 64
+    @Option(parsing: .unconditional, help: "Image size S (S x S pixels).") var size = 64
     @Option(help: "Image format: png (lossless) or jpeg.") var format = "png"
-    @Option(help: "The fewest objects per image.") var minObjects = 1
-    @Option(help: "The most objects per image.") var maxObjects = 3
-    @Option(help: "Chance that a true seen tag is dropped (training split).") var tagDropRate = 0.15
-    @Option(help: "Chance that a false seen tag is added (training split).") var spuriousTagRate = 0.02
+    @Option(parsing: .unconditional, help: "The fewest objects per image.") var minObjects = 1
+    @Option(parsing: .unconditional, help: "The most objects per image.") var maxObjects = 3
+    @Option(parsing: .unconditional, help: "Chance that a true seen tag is dropped (training split).") var tagDropRate = 0.15
+    @Option(parsing: .unconditional, help: "Chance that a false seen tag is added (training split).") var spuriousTagRate = 0.02
 
     func validate() throws {
-        guard format == "png" || format == "jpeg" else { throw ValidationError("--format must be png or jpeg, got '\(format)'") }
-        guard testFraction > 0, testFraction < 1 else { throw ValidationError("--test-fraction must be between 0 and 1") }
-        let test = Int((Double(images) * testFraction).rounded())
-        guard test >= 1, images - test >= 1 else { throw ValidationError("--images \(images) leaves a split empty") }
+        try OptionCheck.oneOf("--format", format, ["png", "jpeg"])
+        try OptionCheck.integer("--images", images, atLeast: 2)
+        try OptionCheck.number("--test-fraction", testFraction, strictlyBetween: 0...1)
+        _ = try testImages()
+        try OptionCheck.integer("--size", size, in: SyntheticWorldConfiguration.imageSizes)
+        try OptionCheck.integer("--min-objects", minObjects, in: SyntheticWorldConfiguration.objectCounts)
+        try OptionCheck.integer("--max-objects", maxObjects, in: minObjects...SyntheticWorldConfiguration.objectCounts.upperBound)
+        try OptionCheck.number("--tag-drop-rate", tagDropRate, in: 0...1)
+        try OptionCheck.number("--spurious-tag-rate", spuriousTagRate, in: 0...1)
     }
 
     func run() throws {
@@ -43,7 +48,7 @@ struct SynthWorldCommand: ParsableCommand {
         settings.tagDropRate = tagDropRate
         settings.spuriousTagRate = spuriousTagRate
         let world = try SyntheticWorld(settings)
-        let test = Int((Double(images) * testFraction).rounded())
+        let test = try testImages()
         let progress = ProgressRenderer().counter("synth-world", unit: "image", total: images)
         let lock = NSLock()
         let summary = try world.write(to: output, trainImages: images - test, testImages: test,
@@ -52,5 +57,15 @@ struct SynthWorldCommand: ParsableCommand {
         let chance = summary.unseenPositiveRate.reduce(0, +) / Double(max(1, summary.unseenPositiveRate.count))
         print(String(format: "wrote %d train + %d test images (%d seen, %d unseen labels; unseen positive rate %.3f) to %@",
                      summary.trainImages, summary.testImages, summary.seenLabels, summary.unseenLabels, chance, summary.folder))
+    }
+
+    /// The images of the test split: `--test-fraction` of `--images`, rounded.
+    /// - Throws: ``OptionError`` if a split would be empty.
+    private func testImages() throws -> Int {
+        let test = (Double(images) * testFraction).rounded()
+        guard test >= 1, Double(images) - test >= 1 else {
+            throw OptionError("--images \(images) with --test-fraction \(testFraction) leaves a split empty")
+        }
+        return Int(test)
     }
 }

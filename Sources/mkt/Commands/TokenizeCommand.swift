@@ -22,13 +22,11 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "The output .npy file (<i4, [N, context]).")
     var output: String
 
-    @Option(help: "Ids per text.")
+    @Option(parsing: .unconditional, help: "Ids per text.")
     var contextLength: Int = CLIPTokenizer.defaultContextLength
 
     func validate() throws {
-        guard contextLength >= 2 else {
-            throw ValidationError("--context-length must be at least 2 (start and end tokens), got \(contextLength)")
-        }
+        try OptionCheck.integer("--context-length", contextLength, atLeast: 2)  // the start and end tokens
     }
 
     func run() throws {

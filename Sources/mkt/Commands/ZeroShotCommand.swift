@@ -18,10 +18,15 @@ struct ZeroShotCommand: ParsableCommand {
     @Option(help: "An image list.") var images: String
     @Option(help: "A label list.") var labels: String
     @Option(name: .customLong("template"), help: "A prompt template with {} (repeat to ensemble).") var templates: [String] = []
-    @Option(help: "Labels to print per image.") var top = 5
+    @Option(parsing: .unconditional, help: "Labels to print per image.") var top = 5
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
     @Option(help: "Write the [N, L] score matrix here (.npy).") var scores: String?
-    @Option(help: "Images per forward pass.") var batchSize = 16
+    @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
+
+    func validate() throws {
+        try OptionCheck.integer("--top", top, atLeast: 1)
+        try OptionCheck.integer("--batch-size", batchSize, atLeast: 1)
+    }
 
     func run() throws {
         let clip = try CLIPModel.load(directory: model)

@@ -1,0 +1,51 @@
+import Foundation
+import MKTCLIP
+import MKTData
+import MKTFormats
+import MKTTensor
+import MKTTokenizer
+
+/// Label embeddings [L, D] from a CLIP teacher's text tower, for any label set: each label
+/// through a template, or through a prompt context learned by MKT stage 2 (``PromptTuner``).
+public enum LabelEmbedder {
+    /// The embeddings [L, D] of `labels`.
+    ///
+    /// - Parameters:
+    ///   - prompt: a learned prompt, `prompt.safetensors` or the run folder holding it; `nil`
+    ///     embeds the texts `template` gives.
+    ///   - template: with `{}` for the label (without `{}`, a prefix before it). With a prompt,
+    ///     the template of a prompt file that does not record its own.
+    /// - Throws: the reading error of a missing or malformed prompt file, ``TrainingInputError``
+    ///   if its context does not fit the template and model, ``TokenizerError`` if a label's
+    ///   tokens cannot be placed in the prompt.
+    public static func embed(_ labels: [String], clip: CLIPModel, tokenizer: CLIPTokenizer, prompt: String?,
+                             template: String) throws -> Tensor {
+        guard let prompt else {
+            return clip.embedTexts(labels.map { TextClassifier.fill(template, with: $0) }, tokenizer: tokenizer)
+        }
+        let learner = try learnedPrompt(prompt, labels: labels, clip: clip, tokenizer: tokenizer, template: template)
+        return Tape.withoutRecording { learner.labelEmbeddings(clip) }                      // [L, D]
+    }
+
+    /// A prompt learner for `labels` holding the context saved in `prompt` (a file or a run
+    /// folder), with the template, mode and context length the file records.
+    static func learnedPrompt(_ prompt: String, labels: [String], clip: CLIPModel, tokenizer: CLIPTokenizer,
+                              template: String) throws -> PromptLearner {
+        var path = prompt
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            path += "/prompt.safetensors"
+        }
+        let file = try SafetensorsFile(path: path)
+        let learned = file.metadata["template"] ?? template
+        let mode = file.metadata["mode"].flatMap(PromptContextMode.init(rawValue:)) ?? .mkt
+        let contextLength = file.metadata["context_length"].flatMap(Int.init) ?? PromptTuningConfiguration().contextLength
+        guard contextLength >= 1 else {
+            throw TrainingInputError(path: path, problem: "records context_length \(contextLength); it must be at least 1")
+        }
+        let learner = try PromptLearner(labels: labels, template: learned, tokenizer: tokenizer, model: clip, mode: mode,
+                                        contextLength: contextLength)
+        try learner.loadPrompt(from: path)
+        return learner
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import MKTContrastive
+import MKTCLIP
+import MKTDistill
+import Testing
+@testable import mkt
+
+/// Arguments to commands and the library settings they give.
+@Suite struct ParsingTests {
+    @Test func distillParsesEveryOptionIntoTheStage1Settings() throws {
+        let command = try Parse.command(Dummy.distill + [
+            "--epochs", "3", "--max-steps", "7", "--batch-size", "8", "--lr", "2e-3", "--min-lr", "1e-5",
+            "--warmup-epochs", "0.5", "--weight-decay", "0.01", "--layer-decay", "0.5", "--trainable-blocks", "1",
+            "--top-k", "4", "--distill-weight", "0.25", "--global-only", "--no-shuffle", "--resume", "--seed", "7",
+        ], as: DistillCommand.self)
+        #expect(command.teacher == "no-teacher")
+        #expect(command.labelEmbeddings == "no-embeddings.npy")
+        #expect(try command.imageSource() == .pixels("no-pixels.npy"))
+        #expect(command.training.resume)
+
+        var expected = DistillationConfiguration()
+        expected.epochs = 3; expected.maxSteps = 7; expected.batchSize = 8
+        expected.learningRate = 2e-3; expected.minLearningRate = 1e-5; expected.warmupEpochs = 0.5
+        expected.weightDecay = 0.01; expected.layerDecay = 0.5; expected.trainableBlocks = 1; expected.topK = 4
+        expected.distillWeight = 0.25; expected.globalOnly = true; expected.shuffle = false; expected.seed = 7
+        #expect(try command.settings(blockCount: 12, vision: CLIPConfiguration().vision) == expected)
+    }
+
+    @Test func trainingDefaultsAreTheLibraryDefaults() throws {
+        let vision = CLIPConfiguration().vision
+        let distill = try Parse.command(Dummy.distill, as: DistillCommand.self)
+        #expect(try distill.settings(blockCount: 12, vision: vision) == DistillationConfiguration())
+        let prompt = try Parse.command(Dummy.promptTune, as: PromptTuneCommand.self)
+        #expect(try prompt.settings(vision: vision) == PromptTuningConfiguration())
+        let contrastive = try Parse.command(["contrastive-tune", "--output", "run"], as: ContrastiveTuneCommand.self)
+        #expect(contrastive.settings == ContrastiveConfiguration())
+    }
+
+    @Test func promptTuneParsesItsPromptAndTheImageList() throws {
+        var arguments = Dummy.promptTune
+        arguments[arguments.firstIndex(of: "--pixels")!] = "--images"
+        let command = try Parse.command(arguments + ["--context", "coop", "--n-ctx", "4", "--template", "a {}", "--epochs", "2"],
+                                        as: PromptTuneCommand.self)
+        #expect(command.images == "no-pixels.npy" && command.pixels == nil)
+        let settings = try command.settings(vision: CLIPConfiguration().vision)
+        #expect(settings.mode == .coop && settings.contextLength == 4 && settings.template == "a {}" && settings.epochs == 2)
+    }
+
+    @Test func contrastiveTuneParsesLiTWithSigmoidLoss() throws {
+        let command = try Parse.command(["contrastive-tune", "--output", "run", "--loss", "sigmoid", "--lock-image",
+                                         "--batch-size", "32", "--pool-size", "64", "--steps", "10", "--min-lr", "1e-5",
+                                         "--image-size", "32", "--patch-size", "8"], as: ContrastiveTuneCommand.self)
+        let settings = command.settings
+        #expect(settings.objective == .sigmoid && settings.imageTower == .locked && settings.textTower == .unlocked)
+        #expect(settings.batchSize == 32 && settings.steps == 10 && settings.minLearningRate == 1e-5)
+        #expect(settings.initialLogitScale == log(10))
+        #expect(command.contrastive.poolSize == 64)
+        #expect(command.architecture.configuration().vision.imageSize == 32)
+    }
+
+    @Test func subcommandsAndRepeatedOptions() throws {
+        let evaluate = try Parse.command(["evaluate", "--scores", "s.npy", "--labels", "y.npy", "--top-k", "3", "--top-k", "5",
+                                          "--ap-mode", "sklearn"], as: EvaluateCommand.self)
+        #expect(evaluate.topK == [3, 5] && evaluate.apMode == "sklearn")
+        let tokenize = try Parse.command(["tokenize", "--model", "m", "--input", "t.txt", "--output", "o.npy"],
+                                         as: TokenizeCommand.self)
+        #expect(tokenize.contextLength == 77)
+        let benchmark = try Parse.command(["benchmark", "synthetic", "--epochs", "2", "--max-steps", "3"], as: BenchmarkCommand.self)
+        #expect(benchmark.recipe == "synthetic" && benchmark.options.recipeOptions.maxSteps == 3)
+    }
+
+    @Test func negativeNumbersReachValidationInsteadOfLookingLikeOptions() throws {
+        // `--epochs -1` is the value -1 (not a missing value followed by an option `-1`).
+        let error = try #require(Parse.error(Dummy.distill + ["--warmup-epochs", "-0.5"]))
+        #expect(MKTCommand.message(for: error) == "--warmup-epochs must be a finite number of at least 0 (got -0.5)")
+    }
+}
