@@ -2,20 +2,12 @@ import Foundation
 import MKTFormats
 import MKTSupport
 
-/// A problem with a training run's folder, naming it.
-public struct RunFolderError: Error, CustomStringConvertible, Sendable {
+/// A problem with a training run's folder, naming it (`path: problem`).
+public struct RunFolderError: PathError {
     /// The run folder (or file in it).
     public let path: String
     /// What is wrong and what to do.
     public let problem: String
-
-    /// An error.
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-
-    public var description: String { "\(path): \(problem)" }
 }
 
 /// Where a run resumes: the steps taken and the next (epoch, iteration).
@@ -26,13 +18,6 @@ public struct RunState: Codable, Sendable, Equatable {
     public var epoch: Int
     /// The next batch of that epoch.
     public var iteration: Int
-
-    /// A position.
-    public init(step: Int, epoch: Int, iteration: Int) {
-        self.step = step
-        self.epoch = epoch
-        self.iteration = iteration
-    }
 }
 
 /// The one layout of every training run's folder:

@@ -1,19 +1,16 @@
+import MKTSupport
+
 /// A training setting that cannot work with the given model or data, naming the setting: the
 /// trainers check their settings when they are made, so that no number reaches a division, an
 /// index or a precondition.
-public struct TrainingSettingsError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct TrainingSettingsError: PathError, Equatable {
     /// The setting's name (the configuration field, e.g. `batchSize`).
     public let setting: String
     /// What is wrong with it.
     public let problem: String
 
-    /// An error.
-    public init(setting: String, problem: String) {
-        self.setting = setting
-        self.problem = problem
-    }
-
-    public var description: String { "\(setting): \(problem)" }
+    /// The setting's name (`setting: problem` is the message).
+    public var path: String { setting }
 
     /// Throws unless `condition` holds.
     public static func require(_ condition: Bool, _ setting: String, _ problem: @autoclosure () -> String) throws {

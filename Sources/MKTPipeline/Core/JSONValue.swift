@@ -18,6 +18,14 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         self = try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
+    /// `value` encoded, with some of its top-level keys removed (`nil`) or set.
+    public init<T: Encodable>(encoding value: T, changing changes: [String: JSONValue?]) throws {
+        self = try JSONValue(encoding: value)
+        guard case var .object(fields) = self else { return }
+        for (key, change) in changes { fields[key] = change }
+        self = .object(fields)
+    }
+
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
     public init(floatLiteral value: Double) { self = .number(value) }

@@ -39,71 +39,51 @@ public struct InMemoryData: Stage {
     }
 }
 
-/// Preprocessed pixels and label matrices from `.npy` files, with label lists.
-///
-/// - `trainPixels` [N, 3, S, S] and `trainLabels` [N, S_seen];
-/// - `testPixels` [M, 3, S, S] and `testLabels` [M, S_seen + U] (seen columns first);
-/// - `seenLabels`, `unseenLabels`: label lists (one per line, `id<TAB>name` uses the name).
-///
-/// Labels are +1/−1/0 (or 0/1). Pixels are used as they are by every model, so preprocess
-/// them for the student (`mkt preprocess --preset mkt`).
-public struct PreprocessedData: Stage {
-    public let trainPixels: String, trainLabels: String
-    public let testPixels: String, testLabels: String
-    public let seenLabels: String, unseenLabels: String
-    /// The dataset's display name.
-    public let datasetName: String
+/// How a file data source's images are given: what its train/test image files are and how they
+/// are read.
+public protocol SplitImageFiles {
+    /// The dataset's name when none is given.
+    static var defaultName: String { get }
+    /// The configuration key of an image file (`pixels` or `images`).
+    static var kind: String { get }
+    /// The images of one file, their count, and how that count was found (for errors).
+    static func read(_ path: String) throws -> (images: LabeledImages.Source, count: Int, counted: String)
+}
 
-    /// A source reading these files.
-    public init(trainPixels: String, trainLabels: String, testPixels: String, testLabels: String,
-                seenLabels: String, unseenLabels: String, name: String = "preprocessed") {
-        self.trainPixels = trainPixels
-        self.trainLabels = trainLabels
-        self.testPixels = testPixels
-        self.testLabels = testLabels
-        self.seenLabels = seenLabels
-        self.unseenLabels = unseenLabels
-        datasetName = name
-    }
-
-    public var name: String { "Data (\(datasetName))" }
-    public var produces: [AnyPipelineKey] { [PipelineKey.dataset.erased] }
-    public var configuration: JSONValue {
-        get throws {
-            try Fingerprints.files(["train_pixels": trainPixels, "train_labels": trainLabels, "test_pixels": testPixels,
-                                    "test_labels": testLabels, "seen_labels": seenLabels, "unseen_labels": unseenLabels])
+/// Images as preprocessed pixels [N, 3, S, S] in a `.npy` file, used as they are by every model.
+public enum PixelFiles: SplitImageFiles {
+    public static var defaultName: String { "preprocessed" }
+    public static var kind: String { "pixels" }
+    public static func read(_ path: String) throws -> (images: LabeledImages.Source, count: Int, counted: String) {
+        let a = try NpyArray.read(path)
+        guard a.shape.count == 4, a.shape[1] == 3, a.shape[2] == a.shape[3] else {
+            throw TrainingInputError(path: path, problem: "pixels must be [N, 3, S, S], got shape \(a.shape)")
         }
-    }
-
-    public func run(_ context: StageContext) async throws {
-        let source = self
-        try context.set(.dataset) { try source.load() }
-    }
-
-    func load() throws -> ZeroShotDataset {
-        func pixels(_ path: String) throws -> Tensor {
-            let a = try NpyArray.read(path)
-            guard a.shape.count == 4, a.shape[1] == 3, a.shape[2] == a.shape[3] else {
-                throw TrainingInputError(path: path, problem: "pixels must be [N, 3, S, S], got shape \(a.shape)")
-            }
-            return Tensor(shape: a.shape, scalars: a.floats())
-        }
-        let trainX = try pixels(trainPixels), testX = try pixels(testPixels)
-        return try SplitFiles(
-            seenLabels: seenLabels, unseenLabels: unseenLabels,
-            train: (.pixels(trainX), trainX.shape[0], "\(trainPixels) has \(trainX.shape[0]) images", trainLabels),
-            test: (.pixels(testX), testX.shape[0], "\(testPixels) has \(testX.shape[0]) images", testLabels)
-        ).dataset(named: datasetName)
+        return (.pixels(Tensor(shape: a.shape, scalars: a.floats())), a.shape[0], "\(path) has \(a.shape[0]) images")
     }
 }
 
-/// Image lists and label matrices: images are decoded and preprocessed for each model
-/// (`mkt` preset for the student, `clip` for the teacher).
+/// Images as an image list, decoded and preprocessed for each model (`mkt` preset for the
+/// student, `clip` for the teacher).
+public enum ImageListFiles: SplitImageFiles {
+    public static var defaultName: String { "image lists" }
+    public static var kind: String { "images" }
+    public static func read(_ path: String) throws -> (images: LabeledImages.Source, count: Int, counted: String) {
+        let paths = try TextList.imagePaths(path)
+        return (.files(paths), paths.count, "\(path) lists \(paths.count) images")
+    }
+}
+
+/// A dataset from files: train and test images (``PreprocessedData``: pixels `.npy`;
+/// ``ImageListData``: image lists), label matrices and label lists.
 ///
-/// - `trainImages`, `testImages`: image lists (paths relative to the list's folder);
-/// - `trainLabels` [N, S_seen], `testLabels` [M, S_seen + U] (`.npy`, seen columns first);
-/// - `seenLabels`, `unseenLabels`: label lists.
-public struct ImageListData: Stage {
+/// - `trainImages` [N, …] and `trainLabels` [N, S_seen];
+/// - `testImages` [M, …] and `testLabels` [M, S_seen + U] (seen columns first);
+/// - `seenLabels`, `unseenLabels`: label lists (one per line, `id<TAB>name` uses the name).
+///
+/// Labels are +1/−1/0 (or 0/1). Preprocessed pixels are used as they are by every model, so
+/// preprocess them for the student (`mkt preprocess --preset mkt`).
+public struct SplitFileData<Images: SplitImageFiles>: Stage {
     public let trainImages: String, trainLabels: String
     public let testImages: String, testLabels: String
     public let seenLabels: String, unseenLabels: String
@@ -112,7 +92,7 @@ public struct ImageListData: Stage {
 
     /// A source reading these files.
     public init(trainImages: String, trainLabels: String, testImages: String, testLabels: String,
-                seenLabels: String, unseenLabels: String, name: String = "image lists") {
+                seenLabels: String, unseenLabels: String, name: String = Images.defaultName) {
         self.trainImages = trainImages
         self.trainLabels = trainLabels
         self.testImages = testImages
@@ -126,8 +106,9 @@ public struct ImageListData: Stage {
     public var produces: [AnyPipelineKey] { [PipelineKey.dataset.erased] }
     public var configuration: JSONValue {
         get throws {
-            try Fingerprints.files(["train_images": trainImages, "train_labels": trainLabels, "test_images": testImages,
-                                    "test_labels": testLabels, "seen_labels": seenLabels, "unseen_labels": unseenLabels])
+            try Fingerprints.files(["train_\(Images.kind)": trainImages, "train_labels": trainLabels,
+                                    "test_\(Images.kind)": testImages, "test_labels": testLabels,
+                                    "seen_labels": seenLabels, "unseen_labels": unseenLabels])
         }
     }
 
@@ -137,12 +118,25 @@ public struct ImageListData: Stage {
     }
 
     func load() throws -> ZeroShotDataset {
-        let trainPaths = try TextList.imagePaths(trainImages), testPaths = try TextList.imagePaths(testImages)
-        return try SplitFiles(
-            seenLabels: seenLabels, unseenLabels: unseenLabels,
-            train: (.files(trainPaths), trainPaths.count, "\(trainImages) lists \(trainPaths.count) images", trainLabels),
-            test: (.files(testPaths), testPaths.count, "\(testImages) lists \(testPaths.count) images", testLabels)
-        ).dataset(named: datasetName)
+        let train = try Images.read(trainImages), test = try Images.read(testImages)
+        return try SplitFiles(seenLabels: seenLabels, unseenLabels: unseenLabels,
+                              train: (train.images, train.count, train.counted, trainLabels),
+                              test: (test.images, test.count, test.counted, testLabels)).dataset(named: datasetName)
+    }
+}
+
+/// Preprocessed pixels [N, 3, S, S] and label matrices from `.npy` files, with label lists.
+public typealias PreprocessedData = SplitFileData<PixelFiles>
+
+/// Image lists and label matrices: images are decoded and preprocessed for each model.
+public typealias ImageListData = SplitFileData<ImageListFiles>
+
+extension SplitFileData where Images == PixelFiles {
+    /// A source of preprocessed pixels: `trainPixels` [N, 3, S, S], `testPixels` [M, 3, S, S].
+    public init(trainPixels: String, trainLabels: String, testPixels: String, testLabels: String,
+                seenLabels: String, unseenLabels: String, name: String = PixelFiles.defaultName) {
+        self.init(trainImages: trainPixels, trainLabels: trainLabels, testImages: testPixels, testLabels: testLabels,
+                  seenLabels: seenLabels, unseenLabels: unseenLabels, name: name)
     }
 }
 

@@ -53,13 +53,8 @@ public struct Distill: Stage {
             guard settings.epochs >= 1, settings.batchSize >= 1, settings.trainableBlocks >= 1 else {
                 throw PipelineError(stage: nil, problem: "epochs, batch size and trainable blocks must be at least 1")
             }
-            var json = try JSONValue(encoding: settings)
-            if case var .object(o) = json {
-                o["topK"] = nil; o["globalOnly"] = nil
-                o["augment"] = .bool(augment)
-                json = .object(o)
-            }
-            return json
+            // k and the global-only rule come from the student.
+            return try JSONValue(encoding: settings, changing: ["topK": nil, "globalOnly": nil, "augment": .bool(augment)])
         }
     }
 

@@ -55,12 +55,8 @@ public struct PromptTuning: Stage {
             guard settings.template.contains("{}") else {
                 throw PipelineError(stage: nil, problem: "the template \"\(settings.template)\" has no {} for the label")
             }
-            var json = try JSONValue(encoding: settings)
-            if case var .object(o) = json {
-                o["topK"] = nil; o["globalOnly"] = nil
-                json = .object(o)
-            }
-            return json
+            // k and the global-only rule come from the student.
+            return try JSONValue(encoding: settings, changing: ["topK": nil, "globalOnly": nil])
         }
     }
 
