@@ -1,3 +1,4 @@
+import MKTCLIP
 import MKTTraining
 
 /// The settings of MKT stage 1 (mkt-method §1.3–1.6); defaults are the reference's.
@@ -29,11 +30,19 @@ public struct DistillationConfiguration: Codable, Sendable, Equatable, EpochSett
     /// The reference settings.
     public init() {}
 
-    /// Checks the counts and rates of the schedule.
+    /// Checks the counts and rates of the schedule (and of the optimizer).
     /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting.
     func checkSchedule() throws {
         try TrainingSettingsError.atLeast(1, epochs, "epochs")
         try TrainingSettingsError.checkOptimization(batchSize: batchSize, maxSteps: maxSteps, learningRate: learningRate,
                                                     minLearningRate: minLearningRate, warmup: warmupEpochs, weightDecay: weightDecay)
+    }
+}
+
+extension TrainingSettingsError {
+    /// Throws unless `k` of the local stream is 1 to the model's patch count.
+    static func checkTopK(_ k: Int, vision: CLIPConfiguration.VisionConfiguration) throws {
+        let patches = vision.gridSize * vision.gridSize
+        try require((1...patches).contains(k), "topK", "must be 1 to the model's \(patches) patches (got \(k))")
     }
 }

@@ -48,8 +48,7 @@ public final class DistillationTrainer: Trainer {
         try c.checkSchedule()
         try TrainingSettingsError.require((1...student.blockCount).contains(c.trainableBlocks), "trainableBlocks",
                                           "must be 1 to the student's \(student.blockCount) blocks (got \(c.trainableBlocks))")
-        try TrainingSettingsError.require((1...(vision.gridSize * vision.gridSize)).contains(c.topK), "topK",
-                                          "must be 1 to the model's \(vision.gridSize * vision.gridSize) patches (got \(c.topK))")
+        try TrainingSettingsError.checkTopK(c.topK, vision: vision)
         try TrainingSettingsError.nonNegative(c.distillWeight, "distillWeight")
         try TrainingSettingsError.nonNegative(c.layerDecay, "layerDecay")
         try TrainingSettingsError.require(labelEmbeddings.shape == [data.labelCount, student.configuration.projectionDim], "labelEmbeddings",

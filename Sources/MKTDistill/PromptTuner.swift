@@ -57,8 +57,7 @@ public final class PromptTuner: Trainer {
         try TrainingSettingsError.checkOptimization(batchSize: c.batchSize, maxSteps: c.maxSteps, learningRate: c.learningRate,
                                                     minLearningRate: c.minLearningRate, warmup: c.warmupEpochs,
                                                     weightDecay: c.weightDecay)
-        try TrainingSettingsError.require((1...(vision.gridSize * vision.gridSize)).contains(c.topK), "topK",
-                                          "must be 1 to the model's \(vision.gridSize * vision.gridSize) patches (got \(c.topK))")
+        try TrainingSettingsError.checkTopK(c.topK, vision: vision)
         try TrainingSettingsError.require(student.configuration.projectionDim == teacher.configuration.projectionDim, "student",
                                           "projection_dim \(student.configuration.projectionDim) differs from the teacher's \(teacher.configuration.projectionDim)")
         try TrainingSettingsError.require(learner.labelCount == data.labelCount, "labels",

@@ -93,15 +93,29 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
 
 /// Settings that walk a finite set in epochs (MKT stage 1 and 2, and the like).
 public protocol EpochSettings {
-    var epochs: Int { get }
-    var maxSteps: Int? { get }
-    var batchSize: Int { get }
+    var epochs: Int { get set }
+    var maxSteps: Int? { get set }
+    var batchSize: Int { get set }
+    var learningRate: Double { get set }
     var shuffle: Bool { get }
     var dropLast: Bool { get }
-    var seed: UInt64 { get }
+    var seed: UInt64 { get set }
 }
 
 extension EpochSettings {
+    /// These settings with another schedule: `epochs` (the schedule's span), images per step,
+    /// base learning rate, an optional step budget, and the seed of shuffling (and of any
+    /// augmentation).
+    public func scheduled(epochs: Int, batchSize: Int, learningRate: Double, maxSteps: Int?, seed: UInt64) -> Self {
+        var s = self
+        s.epochs = epochs
+        s.batchSize = batchSize
+        s.learningRate = learningRate
+        s.maxSteps = maxSteps
+        s.seed = seed
+        return s
+    }
+
     /// Epochs over `images` images, the schedule's time in fractional epochs.
     public func plan(images: Int) -> TrainingPlan {
         .epochs(images: images, batchSize: batchSize, epochs: epochs, maxSteps: maxSteps, shuffle: shuffle,

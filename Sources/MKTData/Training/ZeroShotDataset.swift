@@ -142,6 +142,9 @@ public struct ZeroShotDataset: Sendable {
     /// Seen then unseen labels.
     public var allLabels: [String] { seenLabels + unseenLabels }
 
+    /// The settings this dataset is scored in: ZSL and GZSL, or GZSL alone without unseen labels.
+    public var settings: [ZeroShotSetting] { unseenLabels.isEmpty ? [.gzsl] : [.zsl, .gzsl] }
+
     /// The labels scored in a setting.
     public func labels(_ setting: ZeroShotSetting) -> [String] {
         setting == .zsl ? unseenLabels : allLabels

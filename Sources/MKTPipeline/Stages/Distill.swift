@@ -3,6 +3,7 @@ import MKTData
 import MKTDistill
 import MKTImage
 import MKTStudent
+import MKTTraining
 
 /// MKT stage 1: the student learns the seen labels with the ranking loss while an L1 term keeps
 /// its global feature close to the teacher's (``MKTDistill/DistillationTrainer``).
@@ -28,13 +29,8 @@ public struct Distill: Stage {
     ///   - seed: the seed of shuffling and augmentation.
     public init(epochs: Int = 20, batchSize: Int = 64, learningRate: Double = 1e-3, maxSteps: Int? = nil,
                 augment: Bool = true, seed: UInt64 = 42) {
-        var s = DistillationConfiguration()
-        s.epochs = epochs
-        s.batchSize = batchSize
-        s.learningRate = learningRate
-        s.maxSteps = maxSteps
-        s.seed = seed
-        settings = s
+        settings = DistillationConfiguration().scheduled(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+                                                         maxSteps: maxSteps, seed: seed)
         self.augment = augment
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import MKTData
 import MKTDistill
 import MKTTensor
+import MKTTraining
 
 /// MKT stage 2: learns the prompt context for a template with the ranking loss over the seen
 /// labels, the student fixed (``MKTDistill/PromptTuner``).
@@ -28,15 +29,11 @@ public struct PromptTuning: Stage {
     public init(template: String = "There is a {} in the scene", epochs: Int = 4, batchSize: Int = 64,
                 learningRate: Double = 1e-3, mode: PromptContextMode = .mkt, contextLength: Int = 16,
                 maxSteps: Int? = nil, seed: UInt64 = 42) {
-        var s = PromptTuningConfiguration()
+        var s = PromptTuningConfiguration().scheduled(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+                                                      maxSteps: maxSteps, seed: seed)
         s.template = template
-        s.epochs = epochs
-        s.batchSize = batchSize
-        s.learningRate = learningRate
         s.mode = mode
         s.contextLength = contextLength
-        s.maxSteps = maxSteps
-        s.seed = seed
         settings = s
     }
 

@@ -8,7 +8,7 @@ import MKTTensor
 ///
 /// Placed after ``Distill`` it measures stage 1 with template embeddings; after
 /// ``PromptTuning``, the full MKT.
-public struct ScoreStudent: Stage {
+public struct ScoreStudent: ScoresStage {
     /// The method's display name in reports.
     public let method: String
     /// Images per forward pass.
@@ -20,17 +20,14 @@ public struct ScoreStudent: Stage {
         self.batchSize = batchSize
     }
 
-    public var name: String { "Scores (\(method))" }
     public var needs: [StageRequirement] { [.key(.dataset), .key(.student), .key(.labelEmbeddings)] }
-    public var produces: [AnyPipelineKey] { [PipelineKey.scores(method).erased] }
-    public var caching: StageCaching { .whenUnchanged }
     public var configuration: JSONValue { ["method": .string(method)] }
 
     public func run(_ context: StageContext) async throws {
         let data = try context.value(.dataset)
         let student = try context.value(.student)
         let table = try context.value(.labelEmbeddings)
-        let settings: [ZeroShotSetting] = data.unseenLabels.isEmpty ? [.gzsl] : [.zsl, .gzsl]
+        let settings = data.settings
         let labelRows = try settings.map { try table.rows(data.labels($0)) }                   // [L, D] each
         let size = student.model.configuration.vision.imageSize
         let n = data.test.count
@@ -50,13 +47,6 @@ public struct ScoreStudent: Stage {
             scores[setting] = all.slice(axis: 1, column..<(column + l))                              // [M, L]
             column += l
         }
-        let set = ScoreSet(method: method, scores: scores)
-        try SavedArtifacts.write(set, to: context.folder)
-        try context.set(.scores(method), set)
-    }
-
-    public func restore(_ context: StageContext) throws {
-        let folder = context.folder, method = method
-        try context.set(.scores(method)) { try SavedArtifacts.readScores(from: folder) }
+        try publish(scores, in: context)
     }
 }

@@ -72,7 +72,7 @@ public struct TeacherFeatures: Stage {
 /// CLIP zero-shot scores with prompt ensembling: cosine similarities between the test-image
 /// embeddings and each label's mean unit prompt embedding, renormalised (a frozen
 /// ``MKTCLIP/TextClassifier``). Produces `scores/<method>` in both settings.
-public struct ZeroShotScores: Stage {
+public struct ZeroShotScores: ScoresStage {
     /// CLIP's seven ensembled ImageNet prompts (Radford et al., 2021, notebook
     /// "Prompt_Engineering_for_ImageNet") and MKT's template.
     public static let defaultTemplates = [
@@ -96,10 +96,7 @@ public struct ZeroShotScores: Stage {
         self.method = method
     }
 
-    public var name: String { "Scores (\(method))" }
     public var needs: [StageRequirement] { [.key(.dataset), .key(.teacher), .key(.teacherFeatures)] }
-    public var produces: [AnyPipelineKey] { [PipelineKey.scores(method).erased] }
-    public var caching: StageCaching { .whenUnchanged }
     public var configuration: JSONValue {
         get throws {
             if case let .ensemble(templates) = prompts, templates.isEmpty {
@@ -114,18 +111,11 @@ public struct ZeroShotScores: Stage {
         let teacher = try context.value(.teacher)
         let features = try context.value(.teacherFeatures)
         var scores: [ZeroShotSetting: Tensor] = [:]
-        for setting in data.unseenLabels.isEmpty ? [ZeroShotSetting.gzsl] : [.zsl, .gzsl] {
+        for setting in data.settings {
             let labels = data.labels(setting)
             let classifier = TextClassifier(labels: labels, weight: prompts.embeddings(labels, teacher: teacher))
             scores[setting] = classifier.scores(imageEmbeddings: features.embeddings)               // [M, L]
         }
-        let set = ScoreSet(method: method, scores: scores)
-        try SavedArtifacts.write(set, to: context.folder)
-        try context.set(.scores(method), set)
-    }
-
-    public func restore(_ context: StageContext) throws {
-        let folder = context.folder, method = method
-        try context.set(.scores(method)) { try SavedArtifacts.readScores(from: folder) }
+        try publish(scores, in: context)
     }
 }

@@ -1,5 +1,6 @@
 import MKTContrastive
 import MKTDistill
+import MKTTraining
 
 /// A library training configuration that the shared training options fill in: its defaults are
 /// the options' defaults, so the command line and the library cannot drift apart.
@@ -18,9 +19,7 @@ protocol TrainerSettings {
 }
 
 /// A configuration trained over epochs of a labelled image set (MKT stages 1 and 2).
-protocol EpochTrainerSettings: TrainerSettings {
-    var epochs: Int { get set }
-    var maxSteps: Int? { get set }
+protocol EpochTrainerSettings: TrainerSettings, EpochSettings {
     var warmupEpochs: Double { get set }
     var shuffle: Bool { get set }
 }
