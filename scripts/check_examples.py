@@ -2,7 +2,8 @@
 """Checks that the Swift examples of the documentation are the compiled examples.
 
 Every ```swift block of the documents below must appear in a file under Examples/ (the
-`example-readme` and `my-benchmark` targets, which `swift build` compiles):
+`example-readme` and `my-benchmark` targets, which `swift build` compiles) or in one of the
+test files below (which `swift test` compiles and runs):
 
 - leading `import` lines of a block must stand among that file's lines;
 - the rest of the block must stand in the file as consecutive lines, possibly indented as a
@@ -18,8 +19,11 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DOCUMENTS = ["README.md", "Docs/CLIP.md", "Docs/Pipelines.md"] + sorted(
+DOCUMENTS = ["README.md", "Docs/Architecture.md", "Docs/CLIP.md", "Docs/Pipelines.md"] + sorted(
     os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "Sources/MKTPipeline/MKTPipeline.docc/*.md")))
+
+# Tests that hold a document's example verbatim and run it.
+EXAMPLE_TESTS = ["Tests/MKTTrainingTests/ArchitectureExampleTests.swift"]
 
 
 def swift_blocks(path):
@@ -60,7 +64,8 @@ def found_in(body, lines):
 
 def main():
     examples = {}
-    for path in sorted(glob.glob(os.path.join(ROOT, "Examples/**/*.swift"), recursive=True)):
+    paths = sorted(glob.glob(os.path.join(ROOT, "Examples/**/*.swift"), recursive=True))
+    for path in paths + [os.path.join(ROOT, t) for t in EXAMPLE_TESTS]:
         with open(path, encoding="utf-8") as f:
             examples[os.path.relpath(path, ROOT)] = f.read().split("\n")
     if not examples:

@@ -8,7 +8,7 @@ import Testing
 import TestSupport
 
 // The trainer shown in Docs/Architecture.md ("Adding a trainer"), verbatim: it must compile and
-// run. `scripts/check_doc_examples.py` checks that the document still shows exactly this code.
+// run. `scripts/check_examples.py` checks that the document still shows exactly this code.
 final class LinearProbe: Trainer {
     let settings: [String: Double] = ["lr": 1e-3]
     let head = Linear(512, 81)                                                   // [L, D] weight
@@ -34,8 +34,9 @@ struct ArchitectureExampleTests {
         var rng = SplitMix64(seed: 1)
         let e = Tensor.normal([64, 512], using: &rng)
         let y = (0..<(64 * 81)).map { _ in rng.nextUnit() < 0.1 ? Float(1) : -1 }
-        let dir = Fixtures.temporaryDirectory("probe")
-        let logs = try LinearProbe(embeddings: e, labels: y).run(output: dir + "/runs/probe")
+        let folder = Fixtures.temporaryDirectory("probe") + "/run"
+        try LinearProbe(embeddings: e, labels: y).run(output: folder)
+        let logs = try RunFolder(path: folder, resume: true, configuration: ["lr": 1e-3]).log()
         #expect(logs.count == 10 && logs.last!.loss < logs.first!.loss)
     }
 }
