@@ -6,7 +6,7 @@
 /// | preset | shorter side | mean | std |
 /// |---|---|---|---|
 /// | `clip` | S | (0.48145466, 0.4578275, 0.40821073) | (0.26862954, 0.26130258, 0.27577711) |
-/// | `mkt` | int(S / 0.875) | (0.485, 0.456, 0.406) | (0.229, 0.224, 0.225) |
+/// | `mkt` | int(S / crop_pct): crop_pct = 224/256 when S ≤ 224, else 1 (S itself) | (0.485, 0.456, 0.406) | (0.229, 0.224, 0.225) |
 ///
 /// ### References
 /// - Radford et al., "Learning Transferable Visual Models From Natural Language Supervision",
@@ -37,11 +37,15 @@ public enum PreprocessPreset: String, Sendable, CaseIterable {
         }
     }
 
-    /// The length of the shorter side after resizing, for crop size `size`.
+    /// The length of the shorter side after resizing, for crop size `size`. For `mkt`, the
+    /// official evaluation transform's rule: `crop_pct = 224/256 if S <= 224 else 1.0`,
+    /// `int(S / crop_pct)` (256 for 224, 109 for 96, 336 for 336).
     public func shorterSide(for size: Int) -> Int {
         switch self {
         case .clip: return size
-        case .mkt: return Int(Double(size) / 0.875)
+        case .mkt:
+            let cropFraction = size <= 224 ? 224.0 / 256.0 : 1.0
+            return Int(Double(size) / cropFraction)
         }
     }
 }

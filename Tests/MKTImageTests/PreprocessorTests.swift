@@ -69,6 +69,8 @@ import TestSupport
         #expect(ResizeGeometry.centerCrop(width: 7, height: 4, size: 4) == (0, 2))
         #expect(PreprocessPreset.mkt.shorterSide(for: 224) == 256)
         #expect(PreprocessPreset.mkt.shorterSide(for: 96) == 109)
+        // Above 224 the official transform does not enlarge before cropping (crop_pct = 1).
+        #expect(PreprocessPreset.mkt.shorterSide(for: 225) == 225 && PreprocessPreset.mkt.shorterSide(for: 336) == 336)
         #expect(PreprocessPreset.clip.shorterSide(for: 96) == 96)
     }
 

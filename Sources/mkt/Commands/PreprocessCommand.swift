@@ -16,7 +16,7 @@ struct PreprocessCommand: ParsableCommand {
         abstract: "Decode, resize, centre-crop and normalise images into PIXELS.npy (<f4 [N, 3, S, S]).",
         discussion: """
             Presets: clip (shorter side S, bicubic, centre crop S, CLIP mean/std) and mkt (shorter \
-            side int(S/0.875), centre crop S, ImageNet mean/std). Pixels match Pillow + torchvision.
+            side int(S / crop_pct) with crop_pct 224/256 up to S = 224 and 1 above, centre crop S, ImageNet mean/std). Pixels match Pillow + torchvision.
             """)
 
     @Option(help: "The transform: clip or mkt.")
