@@ -26,6 +26,18 @@ public struct AveragePrecisionResult: Sendable, Equatable {
         self.imageCount = imageCount
     }
 
+    /// [L] positive rate of each label (positives / annotated images; 0 when none is
+    /// annotated): the expected AP of random scores, the chance level of its AP.
+    public var positiveRate: [Double] {
+        zip(positives, annotated).map { Double($0) / Double(Swift.max($1, 1)) }
+    }
+
+    /// The chance level of ``meanAP``: the mean of ``positiveRate`` over all L labels.
+    public var chance: Double {
+        let rates = positiveRate
+        return rates.isEmpty ? 0 : rates.reduce(0, +) / Double(rates.count)
+    }
+
     /// The number of labels without any positive image (they have AP 0).
     public var emptyLabelCount: Int { positives.reduce(0) { $0 + ($1 == 0 ? 1 : 0) } }
 }

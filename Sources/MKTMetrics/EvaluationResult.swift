@@ -6,7 +6,7 @@ import Foundation
 /// JSON (keys in snake case; numbers are fractions, not ×100):
 ///
 /// ```json
-/// {"images": N, "labels": L, "mAP": 0.38, "ap": [L values],
+/// {"images": N, "labels": L, "mAP": 0.38, "chance": 0.05, "ap": [L values],
 ///  "top_k": {"3": {"f1": 0.34, "precision": 0.28, "recall": 0.44}, "5": {...}},
 ///  "name": "MKT", "setting": "zsl", "label_names": [...], "config": {"key": "value"},
 ///  "ap_mode": "reference", "positives": [L counts], "map_ci": {...},
@@ -26,6 +26,10 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
     public var meanAP: Double
     /// [L] per-label AP.
     public var ap: [Double]
+    /// The chance level of ``meanAP``: the mean over the labels of each label's positive rate
+    /// (positives / annotated images), the expected mAP of random scores. `nil` in results
+    /// written before it was measured.
+    public var chance: Double?
     /// P/R/F1 of the top K, keyed by K written in decimal ("3", "5").
     public var topK: [String: PrecisionRecallF1]
 
@@ -52,7 +56,7 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
     public var seenLabelCount: Int?
 
     enum CodingKeys: String, CodingKey {
-        case images, labels, ap, name, setting, config, positives
+        case images, labels, ap, name, setting, config, positives, chance
         case meanAP = "mAP"
         case topK = "top_k"
         case labelNames = "label_names"
@@ -70,6 +74,12 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
         self.meanAP = meanAP
         self.ap = ap
         self.topK = topK
+    }
+
+    /// mAP over its chance level (`nil` without a chance level or when it is 0).
+    public var timesChance: Double? {
+        guard let chance, chance > 0 else { return nil }
+        return meanAP / chance
     }
 
     /// P/R/F1 at K, if measured.

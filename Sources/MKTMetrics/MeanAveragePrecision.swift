@@ -33,8 +33,8 @@ public struct MeanAveragePrecision: Codable, Sendable, Equatable {
         }
         labels = names
         ap = result.ap
-        positiveRate = (0..<l).map { Double(result.positives[$0]) / Double(Swift.max(result.annotated[$0], 1)) }
+        positiveRate = result.positiveRate
         mAP = result.meanAP
-        chance = positiveRate.reduce(0, +) / Double(l)
+        chance = result.chance
     }
 }

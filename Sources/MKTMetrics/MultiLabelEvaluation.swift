@@ -50,7 +50,7 @@ public enum MultiLabelEvaluation {
     ///   - labels: [N, L] ground truth, +1 / −1 / 0 (see ``LabelEncoding``).
     ///   - labelCount: L.
     ///   - options: K values, tie rule and optional extras.
-    /// - Returns: the result with `ap_mode` set.
+    /// - Returns: the result with `ap_mode` and `chance` (the mean positive rate) set.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func evaluate<S: RankableScore>(
@@ -69,6 +69,7 @@ public enum MultiLabelEvaluation {
             images: images, labels: labelCount, meanAP: apResult.meanAP, ap: apResult.ap,
             topK: byK)
         result.apMode = options.mode
+        result.chance = apResult.chance
         if options.details {
             result.positives = apResult.positives
             result.scoreHistogram = ScoreHistogram(scores: scores, labels: labels)

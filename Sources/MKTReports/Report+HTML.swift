@@ -5,8 +5,10 @@ import Plot
 extension Report {
     /// The report as one self-contained HTML page (inline CSS and SVG charts).
     public func html() -> String {
+        let verdict = verdict
         var sections: [Node<HTML.BodyContext>] = [
             .h1(.text(title)),
+            verdict.isEmpty ? .empty : .p(.class("verdict"), .text(verdict.joined(separator: " "))),
             .p(.class("note"), .text("\(runs.count) evaluation result\(runs.count == 1 ? "" : "s"). Values ×100; the JSON files hold fractions.")),
             .h2("Results"),
             resultsTable(),
@@ -51,23 +53,13 @@ extension Report {
             }
             return .tr(.th(.text(method)), .group(cells))
         }
-        return .table(.class("results"), .thead(groupRow, labelRow), .tbody(.group(rows)))
+        return .div(.class("wide"), .table(.class("results"), .thead(groupRow, labelRow), .tbody(.group(rows))))
     }
 
     private func runsTable() -> Node<HTML.BodyContext> {
-        let header: Node<HTML.TableContext> = .tr(
-            .th("Run"), .th("Setting"), .th("Images"), .th("Labels"), .th("mAP"), .th("95% CI"),
-            .th("mAP seen / unseen / H"), .th("Labels without positives"))
-        let rows: [Node<HTML.TableContext>] = runs.map { run in
-            let r = run.result
-            let ci = r.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } ?? "–"
-            let split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
-            let empty = r.positives.map { String($0.filter { $0 == 0 }.count) } ?? "–"
-            let cells: [String] = [run.name, ResultsTable.displayName(run.setting), String(r.images), String(r.labels),
-                                   String(format: "%.2f", r.meanAP * 100), ci, split, empty]
-            return .tr(.group(cells.map { .td(.text($0)) }))
-        }
-        return .table(.class("runs"), header, .group(rows))
+        let header: Node<HTML.TableContext> = .tr(.group(runsTableHeader.map { .th(.text($0)) }))
+        let rows: [Node<HTML.TableContext>] = runs.map { run in .tr(.group(runsTableCells(run).map { .td(.text($0)) })) }
+        return .div(.class("wide"), .table(.class("runs"), header, .group(rows)))
     }
 
     private func chartSection(_ heading: String, _ chart: (ReportRun) -> String?) -> Node<HTML.BodyContext> {
@@ -83,7 +75,7 @@ extension Report {
         return .div(
             .class("config"),
             .h3(.text("\(run.name), \(ResultsTable.displayName(run.setting))")),
-            .p(.class("note"), .text(run.source)),
+            run.source.isEmpty ? .empty : .p(.class("note"), .text(run.source)),
             .table(.group(rows)))
     }
 
@@ -114,15 +106,14 @@ extension Report {
     }
 
     private func perLabelSection(_ run: ReportRun) -> Node<HTML.BodyContext> {
-        let order = run.labelsByAP
-        let k = min(namedLabels, order.count)
-        func list(_ labels: ArraySlice<Int>) -> Node<HTML.BodyContext> {
-            .ol(.forEach(Array(labels)) { l in .li(.text("\(run.labelName(l)) "), .span(.class("ap"), .text(String(format: "%.1f", run.result.ap[l] * 100)))) })
+        let (best, worst) = bestAndWorst(run)
+        func list(_ labels: [Int]) -> Node<HTML.BodyContext> {
+            .ol(.forEach(labels) { l in .li(.text("\(run.labelName(l)) "), .span(.class("ap"), .text(String(format: "%.1f", run.result.ap[l] * 100)))) })
         }
         return .div(
             .class("perlabel"),
             Self.figure(Charts.sortedAP(run), "\(run.name), \(ResultsTable.displayName(run.setting)): per-label AP, sorted"),
-            .div(.class("names"), .h3("Best"), list(order.prefix(k)), .h3("Worst"), list(order.suffix(k)))
+            .div(.class("names"), .h3("Best"), list(best), worst.isEmpty ? .empty : .group(.h3("Worst"), list(worst)))
         )
     }
 
@@ -139,6 +130,8 @@ extension Report {
         figure { margin: 8px 0; } figcaption { font-size: 12px; color: #555; text-align: center; }
         .names ol { margin: 0 0 8px; padding-left: 22px; font-size: 13px; } .ap { color: #0072B2; }
         .up { color: #007a4d; font-weight: bold; } .down { color: #b03a00; font-weight: bold; }
-        .config { min-width: 280px; }
+        .config { min-width: 280px; } .wide { overflow-x: auto; max-width: 100%; }
+        .verdict { font-size: 15px; line-height: 1.5; background: #f4f6f8; border-left: 4px solid #0b5394; padding: 8px 12px; }
+        figure svg { max-width: 100%; height: auto; }
         """
 }

@@ -6,21 +6,20 @@ extension Report {
     public func markdown() -> String {
         let t = table
         var md = ["# \(title)", ""]
+        let verdict = verdict
+        if !verdict.isEmpty {
+            md.append(verdict.joined(separator: " "))
+            md.append("")
+        }
         md.append("\(runs.count) evaluation result\(runs.count == 1 ? "" : "s"); values ×100. Charts: `report.html`.")
         md.append("")
         md.append("## Results")
         md.append("")
         md.append(resultsTableMarkdown())
         md.append("")
-        md.append("| Run | Setting | Images | Labels | mAP | 95% CI | mAP seen / unseen / H | Labels without positives |")
-        md.append("|---|---|---|---|---|---|---|---|")
-        for run in runs {
-            let r = run.result
-            let ci = r.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } ?? "–"
-            let split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
-            let empty = r.positives.map { String($0.filter { $0 == 0 }.count) } ?? "–"
-            md.append("| \(run.name) | \(ResultsTable.displayName(run.setting)) | \(r.images) | \(r.labels) | \(String(format: "%.2f", r.meanAP * 100)) | \(ci) | \(split) | \(empty) |")
-        }
+        md.append("| " + runsTableHeader.joined(separator: " | ") + " |")
+        md.append("|" + runsTableHeader.map { _ in "---" }.joined(separator: "|") + "|")
+        for run in runs { md.append("| " + runsTableCells(run).joined(separator: " | ") + " |") }
         for setting in t.settings {
             let comparisons = comparisons(setting: setting)
             guard !comparisons.isEmpty else { continue }
@@ -40,19 +39,18 @@ extension Report {
         md.append("")
         md.append("## Per-label AP")
         for run in runs {
-            let order = run.labelsByAP
-            let k = min(namedLabels, order.count)
-            func list(_ labels: ArraySlice<Int>) -> String {
+            let (best, worst) = bestAndWorst(run)
+            func list(_ labels: [Int]) -> String {
                 labels.map { "\(run.labelName($0)) \(String(format: "%.1f", run.result.ap[$0] * 100))" }.joined(separator: ", ")
             }
             md.append("")
-            md.append("**\(run.name), \(ResultsTable.displayName(run.setting))**: best \(list(order.prefix(k))); worst \(list(order.suffix(k)))")
+            md.append("**\(run.name), \(ResultsTable.displayName(run.setting))**: best \(list(best))" + (worst.isEmpty ? "" : "; worst \(list(worst))"))
         }
         md.append("")
         md.append("## Configuration")
         for run in runs {
             md.append("")
-            md.append("**\(run.name), \(ResultsTable.displayName(run.setting))** (`\(run.source)`)")
+            md.append("**\(run.name), \(ResultsTable.displayName(run.setting))**" + (run.source.isEmpty ? "" : " (`\(run.source)`)"))
             md.append("")
             for (key, value) in configuration(run) { md.append("- \(key): \(value)") }
         }
@@ -79,7 +77,27 @@ extension Report {
         return md.joined(separator: "\n")
     }
 
-    /// The configuration lines of a run: what the result says about how it was measured.
+    /// The header of the table of runs (one row per run and setting).
+    var runsTableHeader: [String] {
+        ["Run", "Setting", "Images", "Labels", "mAP", "chance", "× chance", "95% CI", "mAP seen / unseen / H", "Labels without positives"]
+            + (methodSeconds.isEmpty ? [] : ["Time"])
+    }
+
+    /// The cells of a run's row in the table of runs (values ×100, `–` where not measured).
+    func runsTableCells(_ run: ReportRun) -> [String] {
+        let r = run.result
+        let ci = r.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } ?? "–"
+        let split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
+        let empty = r.positives.map { String($0.filter { $0 == 0 }.count) } ?? "–"
+        let chance = r.chance.map { String(format: "%.2f", $0 * 100) } ?? "–"
+        let times = r.timesChance.map { String(format: "%.1f×", $0) } ?? "–"
+        return [run.name, ResultsTable.displayName(run.setting), String(r.images), String(r.labels),
+                String(format: "%.2f", r.meanAP * 100), chance, times, ci, split, empty]
+            + (methodSeconds.isEmpty ? [] : [methodSeconds[run.name].map(Self.duration) ?? "–"])
+    }
+
+    /// The configuration lines of a run: what the result says about how it was measured (lines
+    /// without a value are left out).
     func configuration(_ run: ReportRun) -> [(String, String)] {
         let r = run.result
         var lines: [(String, String)] = [
@@ -92,6 +110,6 @@ extension Report {
             lines.append(("bootstrap", "\(ci.resamples) resamples, seed \(ci.seed), \(Int((ci.confidence * 100).rounded()))%"))
         }
         for key in (r.config ?? [:]).keys.sorted() { lines.append((key, r.config![key]!)) }
-        return lines
+        return lines.filter { !$0.0.isEmpty && !$0.1.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 }

@@ -5,8 +5,8 @@ import MKTSupport
 /// A report over one or more evaluation results: `report.md`, `metrics.json` and a
 /// self-contained `report.html` (inline CSS and SVG, no scripts, no network).
 ///
-/// Contents: the results table in the MKT paper's layout (ZSL and GZSL; P/R/F1 at each K, mAP;
-/// ×100), a comparison of the runs of each setting against the first one, per-label AP sorted
+/// Contents: a first paragraph with the verdict in numbers (``verdict``), the results table in the
+/// MKT paper's layout (ZSL and GZSL; P/R/F1 at each K, mAP and its chance level; ×100), a comparison of the runs of each setting against the first one, per-label AP sorted
 /// (best and worst labels named), precision–recall curves and score distributions where the
 /// results carry them (`mkt evaluate --details`), and each run's configuration.
 ///
@@ -19,8 +19,12 @@ public struct Report: Sendable {
     public var title: String
     /// The runs, in input order; the first run of a setting is the comparison baseline.
     public var runs: [ReportRun]
-    /// How many best and worst labels are named per run.
+    /// How many best and worst labels are named per run (at most half the labels each, so the
+    /// two lists never share a label).
     public var namedLabels: Int = 5
+    /// Wall-clock seconds behind each method's scores (keyed by run name): every stage they need,
+    /// training included. Empty when unknown.
+    public var methodSeconds: [String: Double] = [:]
 
     /// Creates a report.
     public init(title: String, runs: [ReportRun]) {
@@ -48,19 +52,30 @@ public struct Report: Sendable {
         }
     }
 
-    /// The `metrics.json` document: every run's full result plus the table.
+    /// The labels named as best and as worst in a run: up to ``namedLabels`` each, never the same
+    /// label in both (with L labels, at most ⌈L/2⌉ best and ⌊L/2⌋ worst).
+    public func bestAndWorst(_ run: ReportRun) -> (best: [Int], worst: [Int]) {
+        let order = run.labelsByAP
+        let best = min(namedLabels, (order.count + 1) / 2), worst = min(namedLabels, order.count / 2)
+        return (Array(order.prefix(best)), Array(order.suffix(worst)))
+    }
+
+    /// The `metrics.json` document: the verdict, every run's full result (`mAP` with its `chance`
+    /// beside it), the table (a `chance` column after each `mAP`) and the seconds behind each
+    /// method.
     public func metricsJSON() throws -> Data {
         struct RunJSON: Encodable { let name: String, setting: String, source: String, result: EvaluationResult }
         struct TableJSON: Encodable { let methods: [String], settings: [String], columns: [String], rows: [String: [Double?]], scale: String }
-        struct Document: Encodable { let title: String, runs: [RunJSON], table: TableJSON }
+        struct Document: Encodable { let title: String, verdict: [String], runs: [RunJSON], table: TableJSON, seconds: [String: Double] }
         let t = table
         let document = Document(
-            title: title,
+            title: title, verdict: verdict,
             runs: runs.map { RunJSON(name: $0.name, setting: $0.setting, source: $0.source, result: $0.result) },
             table: TableJSON(
                 methods: t.methods, settings: t.settings,
                 columns: t.settings.flatMap { s in t.columnLabels.prefix(t.columnLabels.count / max(t.settings.count, 1)).map { "\(ResultsTable.displayName(s)) \($0)" } },
-                rows: Dictionary(uniqueKeysWithValues: t.methods.map { ($0, t.row($0)) }), scale: "x100"))
+                rows: Dictionary(uniqueKeysWithValues: t.methods.map { ($0, t.row($0)) }), scale: "x100"),
+            seconds: methodSeconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(document)

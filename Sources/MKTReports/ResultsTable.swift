@@ -1,7 +1,8 @@
 import MKTMetrics
 
 /// The results table in the layout of the MKT paper: one row per method, and per setting
-/// (ZSL, then GZSL, then any other) the P/R/F1 at each K followed by mAP, ×100.
+/// (ZSL, then GZSL, then any other) the P/R/F1 at each K followed by mAP and its chance level
+/// (the mean positive rate of the labels scored), ×100.
 public struct ResultsTable: Sendable, Equatable {
     /// The methods (run names), in first-appearance order.
     public var methods: [String]
@@ -42,26 +43,30 @@ public struct ResultsTable: Sendable, Equatable {
         }
     }
 
-    /// The header cells: per setting, `K=k P`, `K=k R`, `K=k F1` for each K, then `mAP`.
+    /// The header cells: per setting, `P@k`, `R@k`, `F1@k` for each K, then `mAP` and `chance`.
     public var columnLabels: [String] {
-        settings.flatMap { _ in ks.flatMap { ["P@\($0)", "R@\($0)", "F1@\($0)"] } + ["mAP"] }
+        settings.flatMap { _ in ks.flatMap { ["P@\($0)", "R@\($0)", "F1@\($0)"] } + ["mAP", "chance"] }
     }
 
-    /// The values of a row (nil where the method has no result in that setting), ×100.
+    /// Whether column `c` of ``columnLabels`` is a chance level (never highlighted as best).
+    public func isChanceColumn(_ c: Int) -> Bool { columnLabels[c] == "chance" }
+
+    /// The values of a row (nil where the method has no result in that setting, or the result
+    /// has no chance level), ×100.
     public func row(_ method: String) -> [Double?] {
         settings.flatMap { setting -> [Double?] in
             let r = result(method, setting)
             return ks.flatMap { k -> [Double?] in
                 guard let v = r?.topK(k) else { return [nil, nil, nil] }
                 return [v.precision * 100, v.recall * 100, v.f1 * 100]
-            } + [r.map { $0.meanAP * 100 }]
+            } + [r.map { $0.meanAP * 100 }, r?.chance.map { $0 * 100 }]
         }
     }
 
-    /// The best value of each column (for highlighting).
+    /// The best value of each column (for highlighting; nil for chance columns).
     public var columnBest: [Double?] {
         let rows = methods.map(row)
-        return columnLabels.indices.map { c in rows.compactMap { $0[c] }.max() }
+        return columnLabels.indices.map { c in isChanceColumn(c) ? nil : rows.compactMap { $0[c] }.max() }
     }
 
     /// A value ×100 with one decimal, or an en dash.

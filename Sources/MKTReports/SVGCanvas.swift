@@ -103,15 +103,51 @@ struct ChartFrame {
         canvas.text(left - 38, top + plotHeight / 2, yTitle, size: 11, anchor: "middle", rotate: -90)
     }
 
-    /// A legend in the top-right corner of the plot area.
-    func drawLegend(_ canvas: inout SVGCanvas, _ entries: [(String, String)]) {
-        let width = min(260.0, Double((entries.map(\.0.count).max() ?? 4) * 7 + 28))
-        let x0 = left + plotWidth - width - 6
-        canvas.rect(x0, top + 4, width, Double(entries.count) * 16 + 6, fill: "rgba(255,255,255,0.85)")
-        for (i, (name, color)) in entries.enumerated() {
-            let yy = top + 16 + Double(i) * 16
-            canvas.rect(x0 + 6, yy - 8, 12, 8, fill: color)
-            canvas.text(x0 + 22, yy, String(name.prefix(34)), size: 10)
+    /// Where the legend starts: below the plot area and its x-axis title, so it never covers data.
+    var legendTop: Double { top + plotHeight + 40 }
+
+    /// The legend's entries laid out in rows under the plot, wrapped to the plot's width: each
+    /// entry's top-left corner, and the height of all rows.
+    func legendLayout(_ entries: [LegendEntry]) -> (origins: [(Double, Double)], height: Double) {
+        var origins: [(Double, Double)] = []
+        var x = left, row = 0.0
+        for entry in entries {
+            let width = Double(min(entry.name.count, 40)) * 5.6 + 30
+            if x > left && x + width > left + plotWidth {
+                x = left
+                row += 1
+            }
+            origins.append((x, legendTop + row * 16))
+            x += width
+        }
+        return (origins, entries.isEmpty ? 0 : (row + 1) * 16 + 4)
+    }
+
+    /// The canvas height that holds the plot, its axes and the legend below them.
+    func canvasHeight(legend entries: [LegendEntry]) -> Double {
+        entries.isEmpty ? top + plotHeight + 40 : legendTop + legendLayout(entries).height
+    }
+
+    /// The legend, in rows below the plot area (see ``legendLayout(_:)``): a swatch (or a
+    /// line, solid or dashed) and the entry's name.
+    func drawLegend(_ canvas: inout SVGCanvas, _ entries: [LegendEntry]) {
+        for (entry, origin) in zip(entries, legendLayout(entries).origins) {
+            let (x0, y0) = origin
+            switch entry.mark {
+            case .swatch: canvas.rect(x0, y0 + 2, 12, 8, fill: entry.color)
+            case .line: canvas.line(x0, y0 + 6, x0 + 14, y0 + 6, color: entry.color, width: 2)
+            case .dashedLine: canvas.line(x0, y0 + 6, x0 + 14, y0 + 6, color: entry.color, width: 1.5, dash: true)
+            }
+            canvas.text(x0 + 18, y0 + 10, String(entry.name.prefix(40)), size: 10)
         }
     }
+}
+
+/// One entry of a chart's legend.
+struct LegendEntry {
+    /// How the series is drawn.
+    enum Mark { case swatch, line, dashedLine }
+    let name: String
+    let color: String
+    var mark: Mark = .swatch
 }

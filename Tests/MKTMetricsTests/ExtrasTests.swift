@@ -88,7 +88,10 @@ struct ExtrasTests {
         result.labelNames = ["a", "b", "c"]
         let data = try result.jsonData()
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        for key in ["images", "labels", "mAP", "ap", "top_k", "name", "label_names", "pr_curves", "map_ci", "score_histogram", "positives"] {
+        // Chance: positive rates 2/5, 2/5 (one image unknown each) and 0/6, their mean beside mAP.
+        #expect(abs(result.chance! - 0.8 / 3) < 1e-12)
+        #expect(abs(result.timesChance! - (11.0 / 18.0) / (0.8 / 3)) < 1e-12)
+        for key in ["images", "labels", "mAP", "chance", "ap", "top_k", "name", "label_names", "pr_curves", "map_ci", "score_histogram", "positives"] {
             #expect(object[key] != nil, "missing \(key)")
         }
         let topK = object["top_k"] as! [String: [String: Double]]

@@ -30,6 +30,9 @@ import TestSupport
             "Data (synthetic world)", "Teacher pre-training", "Teacher LiT", "Teacher features", "Scores (CLIP zero-shot)",
             "Student", "Label embeddings", "Distill", "Scores (MKT stage 1)", "Prompt tuning", "Scores (MKT)", "Evaluate", "Report",
         ])
+        // Every stage has an expected time (the up-front estimate of `mkt demo`), and only these.
+        #expect(Set(Recipes.demo.expectedSeconds.keys) == Set(plan.steps.map(\.reference.name)))
+        #expect(Recipes.demo.expectedSeconds.values.allSatisfy { $0 > 0 })
         let small = Recipes.demoSettings(RecipeOptions(epochs: 1, maxSteps: 3, images: 100))
         #expect(small.distillation.epochs == 1 && small.distillation.maxSteps == 3)
         #expect(small.contrastive.steps == 3 && small.pretraining.steps == 3)

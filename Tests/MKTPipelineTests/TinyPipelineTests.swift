@@ -58,6 +58,13 @@ import TestSupport
         for file in ["report.md", "metrics.json", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/stages/report/" + file))
         }
+        // The report knows the time behind each method: every stage its scores need.
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/stages/report/metrics.json"))) as! [String: Any]
+        let seconds = try #require(document["seconds"] as? [String: Double])
+        #expect(Set(seconds.keys) == ["CLIP zero-shot", "MKT stage 1", "MKT"])
+        #expect(seconds.values.allSatisfy { $0 > 0 })
+        #expect(seconds["MKT stage 1"]! < seconds["MKT"]!)             // MKT needs all that stage 1 needs, and more
+        #expect((document["verdict"] as? [String])?.first?.hasPrefix("MKT: ZSL mAP ") == true)
 
         let events = EventLog()
         let second = try await mkt().run(in: dir, onEvent: events.callback)

@@ -29,13 +29,14 @@ struct ReportTests {
         #expect(t.methods == ["CLIP zero-shot", "MKT"])
         #expect(t.settings == ["zsl", "gzsl"])
         #expect(t.ks == [3, 5])
-        #expect(t.columnLabels.prefix(7) == ["P@3", "R@3", "F1@3", "P@5", "R@5", "F1@5", "mAP"])
+        #expect(t.columnLabels.prefix(8) == ["P@3", "R@3", "F1@3", "P@5", "R@5", "F1@5", "mAP", "chance"])
         let clip = t.row("CLIP zero-shot")
-        #expect(abs(clip[6]! - 30) < 1e-9 && abs(clip[13]! - 25) < 1e-9)
+        #expect(abs(clip[6]! - 30) < 1e-9 && abs(clip[14]! - 25) < 1e-9)
         #expect(abs(clip[2]! - 30) < 1e-9)
+        #expect(clip[7] == nil && clip[15] == nil)                  // results without a chance level
         let mkt = t.row("MKT")
         #expect(abs(mkt[6]! - 40) < 1e-9)
-        #expect(mkt[7...].allSatisfy { $0 == nil })
+        #expect(mkt[8...].allSatisfy { $0 == nil })
         #expect(ResultsTable.format(nil) == "–" && ResultsTable.format(12.34) == "12.3")
     }
 
@@ -54,7 +55,7 @@ struct ReportTests {
         let md = Report(title: "Demo", runs: runs).markdown()
         #expect(md.hasPrefix("# Demo"))
         #expect(md.contains("| MKT | – |") == false)
-        #expect(md.contains("**MKT, ZSL**: best cat <&> dog 50.0, sky 30.0"))
+        #expect(md.contains("**MKT, ZSL**: best cat <&> dog 50.0; worst sky 30.0"))
         #expect(md.contains("**40.0**"))
         #expect(md.contains("- **MKT** vs CLIP zero-shot: mAP +10.00"))
     }
@@ -83,6 +84,125 @@ struct ReportTests {
         #expect((list[2]["result"] as! [String: Any])["mAP"] as! Double == 0.4)
         let table = json["table"] as! [String: Any]
         #expect(table["settings"] as! [String] == ["zsl", "gzsl"])
+    }
+
+    /// Runs of a baseline and a method in ZSL and GZSL, with chance levels.
+    static func measuredRuns() -> [ReportRun] {
+        func run(_ name: String, _ setting: String, _ ap: [Double], chance: Double) -> ReportRun {
+            var r = result(name: name, setting: setting, ap: ap, names: ap.indices.map { "label \($0 + 1)" })
+            r.chance = chance
+            return ReportRun(name: name, setting: setting, result: r)
+        }
+        return [
+            run("CLIP zero-shot", "zsl", [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], chance: 0.25),
+            run("CLIP zero-shot", "gzsl", [0.5, 0.3], chance: 0.2),
+            run("MKT stage 1", "zsl", [0.8, 0.8, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2], chance: 0.25),
+            run("MKT", "zsl", [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3], chance: 0.25),
+            run("MKT", "gzsl", [0.42, 0.3], chance: 0.2),
+        ]
+    }
+
+    @Test("the verdict: the last method against the first in numbers, chance, beating or not, time")
+    func verdict() {
+        var report = Report(title: "Demo", runs: Self.measuredRuns())
+        report.methodSeconds = ["CLIP zero-shot": 107, "MKT stage 1": 125.4, "MKT": 128]
+        #expect(report.verdict == [
+            "MKT: ZSL mAP 65.0, +10.0 over CLIP zero-shot, 2.6× chance; GZSL mAP 36.0, −4.0 over CLIP zero-shot, 1.8× chance.",
+            "MKT beats CLIP zero-shot in ZSL mAP; it does not beat CLIP zero-shot in GZSL mAP.",
+            "MKT stage 1: ZSL mAP 55.0 (+0.0).",
+            "Chance (the mean positive rate of the labels scored): ZSL 25.0, GZSL 20.0.",
+            "Time behind each method's scores (every stage it needs, training included): CLIP zero-shot 1 min 47 s, MKT stage 1 2 min 05 s, MKT 2 min 08 s.",
+        ])
+        // The verdict is the first paragraph of both documents.
+        let md = report.markdown().components(separatedBy: "\n")
+        #expect(md[2] == report.verdict.joined(separator: " "))
+        #expect(report.html().contains("<h1>Demo</h1><p class=\"verdict\">MKT: ZSL mAP 65.0"))
+        // One method alone: its numbers and chance, no comparison.
+        let single = Report(title: "t", runs: [Self.measuredRuns()[0]])
+        #expect(single.verdict == ["CLIP zero-shot: ZSL mAP 55.0, 2.2× chance.",
+                                   "Chance (the mean positive rate of the labels scored): ZSL 25.0."])
+        #expect(Report(title: "t", runs: []).verdict.isEmpty)
+    }
+
+    @Test("metrics.json: chance beside every mAP (runs and table), the verdict, the seconds")
+    func metricsChance() throws {
+        var report = Report(title: "Demo", runs: Self.measuredRuns())
+        report.methodSeconds = ["MKT": 128]
+        let json = try JSONSerialization.jsonObject(with: report.metricsJSON()) as! [String: Any]
+        for run in json["runs"] as! [[String: Any]] {
+            let result = run["result"] as! [String: Any]
+            #expect(result["mAP"] is Double && result["chance"] is Double)
+        }
+        let table = json["table"] as! [String: Any]
+        let columns = table["columns"] as! [String]
+        let maps = columns.indices.filter { columns[$0].hasSuffix(" mAP") }
+        #expect(maps.count == 2 && maps.allSatisfy { columns[$0 + 1] == columns[$0].replacingOccurrences(of: "mAP", with: "chance") })
+        let rows = table["rows"] as! [String: [Any]]
+        #expect(rows["MKT"]![maps[0] + 1] as? Double == 25)
+        #expect(json["verdict"] as? [String] == report.verdict)
+        #expect(json["seconds"] as? [String: Double] == ["MKT": 128])
+        // The chance column is never the highlighted best, and the markdown table shows it.
+        #expect(ResultsTable(runs: report.runs).columnBest[maps[0] + 1] == nil)
+        #expect(report.resultsTableMarkdown().contains("| ZSL mAP | ZSL chance |"))
+    }
+
+    @Test("best and worst labels never overlap, however few the labels")
+    func bestAndWorstDisjoint() {
+        let report = Report(title: "t", runs: Self.measuredRuns())
+        for run in report.runs {
+            let (best, worst) = report.bestAndWorst(run)
+            #expect(Set(best).isDisjoint(with: worst))
+            #expect(best.count == min(5, (run.result.labels + 1) / 2) && worst.count == min(5, run.result.labels / 2))
+            #expect(best == Array(run.labelsByAP.prefix(best.count)) && worst == Array(run.labelsByAP.suffix(worst.count)))
+        }
+        let one = ReportRun(name: "x", setting: "zsl", result: result(name: nil, setting: nil, ap: [0.5], names: ["only"]))
+        #expect(report.bestAndWorst(one).best == [0] && report.bestAndWorst(one).worst.isEmpty)
+        let md = Report(title: "t", runs: [one]).markdown()
+        #expect(md.contains("**x, ZSL**: best only 50.0\n") && !md.contains("worst"))
+        #expect(!Report(title: "t", runs: [one]).html().contains("Worst"))
+    }
+
+    @Test("no empty fields: no empty code spans, configuration lines all have values")
+    func noEmptyFields() {
+        var r = result(name: nil, setting: nil, ap: [0.5, 0.2])
+        r.config = ["dataset": "", "model": "tiny"]
+        let run = ReportRun(name: "x", setting: "zsl", result: r)                  // no source
+        let report = Report(title: "t", runs: [run])
+        let md = report.markdown()
+        #expect(!md.contains("``"))
+        #expect(!md.components(separatedBy: "\n").contains { $0.hasPrefix("- ") && $0.hasSuffix(":") || $0.hasSuffix(": ") })
+        #expect(md.contains("- model: tiny") && !md.contains("dataset"))
+        let html = report.html()
+        #expect(!html.contains("<p class=\"note\"></p>") && !html.contains("<td></td>"))
+        let sourced = Report(title: "t", runs: [ReportRun(name: "x", setting: "zsl", result: r, source: "runs/x.json")])
+        #expect(sourced.markdown().contains("**x, ZSL** (`runs/x.json`)"))
+    }
+
+    @Test("charts: legends sit below the plot area, the mAP charts draw the chance level")
+    func legendsBelowData() throws {
+        let runs = Self.measuredRuns()
+        let bars = Charts.metricBars(table: ResultsTable(runs: runs), setting: "zsl")
+        #expect(bars.contains("chance (mean positive rate) 25.0"))
+        #expect(bars.contains("stroke-dasharray"))
+        // The plot area ends at y = 16 + 210; every legend swatch and label is below it.
+        let legendY = try #require(Self.yOfText("MKT stage 1", in: bars))
+        #expect(legendY > 226)
+        let sorted = Charts.sortedAP(runs[0])
+        #expect(sorted.contains("chance (mean positive rate) 25.0") && sorted.contains("mAP 55.0"))
+        #expect(try #require(Self.yOfText("mAP 55.0", in: sorted)) > 12 + 196)
+        var r = result(name: nil, setting: nil, ap: [0.5])
+        r.prCurves = [PrecisionRecallCurve(label: 0, recall: [0.5, 1], precision: [1, 0.5], thresholds: [0.9, 0.1])]
+        let pr = try #require(Charts.prCurves(ReportRun(name: "x", setting: "zsl", result: r)))
+        #expect(try #require(Self.yOfText("label 0 (AP 50.0)", in: pr)) > 12 + 256)
+    }
+
+    /// The y of the `<text>` element whose content is `text`.
+    static func yOfText(_ text: String, in svg: String) -> Double? {
+        guard let end = svg.range(of: ">\(text)</text>") else { return nil }
+        let head = svg[..<end.lowerBound]
+        guard let start = head.range(of: "<text ", options: .backwards),
+              let y = head[start.upperBound...].range(of: "y=\"") else { return nil }
+        return Double(head[y.upperBound...].prefix { $0 != "\"" })
     }
 
     @Test("loading results: names from the JSON or the file, errors name the file and key")

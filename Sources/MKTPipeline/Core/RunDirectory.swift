@@ -109,3 +109,32 @@ struct RunDirectory {
         try AtomicFile.write(try encoder.encode(manifest), to: path + "/pipeline.json")
     }
 }
+
+extension RunDirectory {
+    /// The wall-clock seconds behind the artifact `key`: the recorded seconds of the stage that
+    /// produced it last and of every stage it needed, directly or through others (from
+    /// `pipeline.json` and the stages' `stage.json`; a stage without recorded seconds counts 0).
+    /// `nil` when no stage of the manifest produces `key`.
+    func secondsBehind(_ key: String) -> Double? {
+        struct Manifest: Decodable {
+            struct Stage: Decodable { let folder: String, produces: [String], inputs: [String: String] }
+            let stages: [Stage]
+        }
+        guard let data = FileManager.default.contents(atPath: path + "/pipeline.json"),
+              let stages = try? JSONDecoder().decode(Manifest.self, from: data).stages,
+              let last = stages.lastIndex(where: { $0.produces.contains(key) }) else { return nil }
+        var behind: Set<Int> = [last], pending = [last]
+        while let i = pending.popLast() {
+            for input in stages[i].inputs.keys {
+                if let j = stages[..<i].lastIndex(where: { $0.produces.contains(input) }), behind.insert(j).inserted {
+                    pending.append(j)
+                }
+            }
+        }
+        return behind.reduce(0.0) { total, i in
+            let file = path + "/" + stages[i].folder + "/stage.json"
+            let record = FileManager.default.contents(atPath: file).flatMap { try? JSONDecoder().decode(StageRecord.self, from: $0) }
+            return total + (record?.seconds ?? 0)
+        }
+    }
+}

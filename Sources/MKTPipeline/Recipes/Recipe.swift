@@ -45,13 +45,19 @@ public struct Recipe: Sendable {
     public let summary: String
     /// The options it reads, for help texts (e.g. `--root DIR --teacher DIR`).
     public let usage: String
+    /// The seconds each working stage of its default run takes on an idle 2-core machine, by
+    /// stage name (stages not listed: under a second); empty when they depend on the data. The
+    /// command line shows their sum up front and the whole run's ETA from them.
+    public let expectedSeconds: [String: Double]
     private let make: @Sendable (RecipeOptions) throws -> Pipeline
 
     /// A recipe.
-    public init(name: String, summary: String, usage: String, make: @escaping @Sendable (RecipeOptions) throws -> Pipeline) {
+    public init(name: String, summary: String, usage: String, expectedSeconds: [String: Double] = [:],
+                make: @escaping @Sendable (RecipeOptions) throws -> Pipeline) {
         self.name = name
         self.summary = summary
         self.usage = usage
+        self.expectedSeconds = expectedSeconds
         self.make = make
     }
 
@@ -118,7 +124,12 @@ public enum Recipes {
     public static let demo = Recipe(
         name: "demo",
         summary: "the whole method with nothing downloaded: a synthetic world, a small CLIP teacher trained on it (LiT), MKT, and a report",
-        usage: "[--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--images N]"
+        usage: "[--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--images N]",
+        expectedSeconds: [
+            "Data (synthetic world)": 1, "Teacher pre-training": 36, "Teacher LiT": 70, "Teacher features": 1,
+            "Scores (CLIP zero-shot)": 1, "Student": 1, "Label embeddings": 1, "Distill": 16, "Scores (MKT stage 1)": 1,
+            "Prompt tuning": 2, "Scores (MKT)": 1, "Evaluate": 1, "Report": 1,
+        ]
     ) { o in
         let c = demoSettings(o)
         return Pipeline("demo", summary: "MKT on a synthetic world") {

@@ -3,7 +3,8 @@ import MKTReports
 
 /// Writes the report of every evaluated method side by side (``MKTReports/Report``:
 /// `report.md`, `metrics.json`, a self-contained `report.html`) into its folder, and copies it
-/// to `folder`. Produces `report`.
+/// to `folder`, with the seconds behind each method's scores (every stage they need, from the
+/// run directory's records). Produces `report`.
 ///
 /// It runs every time (rendering is cheap), so the copy always reflects the run directory.
 public struct Report: Stage {
@@ -28,7 +29,11 @@ public struct Report: Stage {
     public func run(_ context: StageContext) async throws {
         let metrics = try context.value(.metrics)
         let runs = metrics.entries.map { ReportRun(name: $0.method, setting: $0.setting.rawValue, result: $0.result) }
-        let report = MKTReports.Report(title: title ?? "MKT on \(metrics.datasetName)", runs: runs)
+        var report = MKTReports.Report(title: title ?? "MKT on \(metrics.datasetName)", runs: runs)
+        let run = try RunDirectory(path: context.runDirectory)
+        for method in metrics.methods {
+            report.methodSeconds[method] = run.secondsBehind(PipelineKey.scores(method).name)
+        }
         var files = try report.write(to: context.folder)
         var destination = context.folder
         if let folder {
@@ -36,7 +41,7 @@ public struct Report: Stage {
             destination = folder
         }
         try SavedArtifacts.writeData(Data((report.resultsTableMarkdown() + "\n").utf8), to: context.path("table.md"))
-        try context.set(.report, ReportFiles(folder: destination, files: files, table: report.resultsTableMarkdown()))
+        try context.set(.report, ReportFiles(folder: destination, files: files, table: report.resultsTableMarkdown(), verdict: report.verdict))
     }
 }
 
@@ -48,12 +53,15 @@ public struct ReportFiles: Sendable {
     public let files: [String]
     /// The results table (Markdown, values ×100).
     public let table: String
+    /// The report's verdict, sentence by sentence (``MKTReports/Report/verdict``).
+    public let verdict: [String]
 
     /// A report's files.
-    public init(folder: String, files: [String], table: String) {
+    public init(folder: String, files: [String], table: String, verdict: [String] = []) {
         self.folder = folder
         self.files = files
         self.table = table
+        self.verdict = verdict
     }
 }
 

@@ -23,8 +23,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let pipeline = try Recipes.named(recipe)!.pipeline(options.recipeOptions)
-        let result = try await PipelineRunner.run(pipeline, in: options.runDirectory)
+        let chosen = Recipes.named(recipe)!
+        let result = try await PipelineRunner.run(try chosen.pipeline(options.recipeOptions), in: options.runDirectory,
+                                                  expectedSeconds: chosen.expectedSeconds)
         ReportSummary.print(result)
     }
 }
@@ -43,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pipeline = try Recipes.demo.pipeline(options.recipeOptions)
-        let result = try await PipelineRunner.run(pipeline, in: options.runDirectory)
+        let result = try await PipelineRunner.run(pipeline, in: options.runDirectory, expectedSeconds: Recipes.demo.expectedSeconds)
         ReportSummary.print(result)
     }
 }
@@ -92,11 +93,13 @@ struct RecipeArguments: ParsableArguments {
     }
 }
 
-/// Prints the results table (×100) and where the report is.
+/// Prints the results table (×100), then one line: the run's time, the verdict's first sentence
+/// and where the report is.
 enum ReportSummary {
     static func print(_ result: PipelineResult) {
         guard let report = try? result.value(.report) else { return }
         Swift.print(report.table)
-        Swift.print("report: \(report.folder)/report.html (also report.md, metrics.json)")
+        Swift.print("done in \(ProgressRenderer.duration(result.summary.seconds)). " + (report.verdict.first.map { $0 + " " } ?? "")
+                    + "Report: \(report.folder)/report.html (also report.md, metrics.json)")
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 import MKTPipeline
 
 /// Runs a pipeline from the command line: progress on stderr, Ctrl-C stops a training stage
-/// after a checkpoint (the next run resumes), a summary on stdout.
+/// after a checkpoint (the next run resumes), a summary on stdout. With `expectedSeconds` (a
+/// recipe's measurements) the progress shows the expected total and the whole run's ETA.
 enum PipelineRunner {
-    static func run(_ pipeline: Pipeline, in directory: String?) async throws -> PipelineResult {
-        let renderer = ProgressRenderer()
+    static func run(_ pipeline: Pipeline, in directory: String?, expectedSeconds: [String: Double] = [:]) async throws -> PipelineResult {
+        let renderer = ProgressRenderer(expectedSeconds: expectedSeconds)
         let task = Task { try await pipeline.run(in: directory, onEvent: renderer.pipelineCallback) }
         let watcher = Task {
             while !Task.isCancelled {

@@ -7,6 +7,10 @@ import MKTTraining
 /// progress line every few seconds per task). Thread-safe. It installs the one Ctrl-C path
 /// (``Interrupt``): training answers `.stop` once Ctrl-C was pressed, so the loop writes its
 /// checkpoint and `--resume` continues.
+///
+/// Given a recipe's expected seconds per stage, a pipeline run also shows the expected total up
+/// front, each stage's expectation as it starts, and beside each stage's ETA the time left for the
+/// whole run (the stages still to come, at the pace of the stages done so far).
 final class ProgressRenderer: @unchecked Sendable {
     private let isTerminal: Bool
     private let lock = NSLock()
@@ -16,9 +20,16 @@ final class ProgressRenderer: @unchecked Sendable {
     /// else gets one line instead of two.
     private var pendingStart: String?
     private let started = Date()
+    /// Seconds each stage is expected to take, by stage name (empty: no estimates).
+    private let expectedSeconds: [String: Double]
+    /// The pipeline's working stages, in order.
+    private var stageNames: [String] = []
+    /// Expected and actual seconds of the stages finished so far (for the pace).
+    private var finishedExpected = 0.0, finishedActual = 0.0
 
-    init(isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
+    init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, expectedSeconds: [String: Double] = [:]) {
         self.isTerminal = isTerminal
+        self.expectedSeconds = expectedSeconds
         Interrupt.install()
     }
 
@@ -30,20 +41,29 @@ final class ProgressRenderer: @unchecked Sendable {
     private func handle(_ event: PipelineEvent) {
         switch event {
         case let .pipelineStarted(name, directory, stages):
-            line("pipeline \(name): \(stages.count) stages, run directory \(directory)")
+            stageNames = stages
+            var text = "pipeline \(name): \(stages.count) stages, run directory \(directory)"
+            if !expectedSeconds.isEmpty {
+                let total = stages.reduce(0) { $0 + (expectedSeconds[$1] ?? 0) }
+                text += "; expected time about \(Self.duration(total)) on an idle 2-core machine (stages unchanged since an earlier run are skipped)"
+            }
+            line(text)
         case let .stageStarted(stage, resuming):
             lastLine[tag(stage)] = nil
-            if resuming { line(tag(stage) + ": resuming from its checkpoint") } else { pendingStart = tag(stage) }
+            let expectation = expectedSeconds[stage.name].map { " (expected about \(Self.duration($0)))" } ?? ""
+            if resuming { line(tag(stage) + ": resuming from its checkpoint" + expectation) } else { pendingStart = tag(stage) + expectation }
         case let .stageSkipped(stage):
             line(tag(stage) + ": unchanged, skipped")
         case let .progress(stage, progress):
-            render(tag(stage), progress)
+            render(tag(stage), progress, after: remainingAfter(stage))
         case let .epochFinished(stage, epoch):
             if !isTerminal { line(tag(stage) + ": epoch \(epoch + 1) done") }
         case let .note(stage, text):
             line(tag(stage) + ": " + text)
         case let .stageFinished(stage, seconds):
             pendingStart = nil
+            finishedExpected += expectedSeconds[stage.name] ?? 0
+            finishedActual += seconds
             line(tag(stage) + ": done in " + Self.duration(seconds))
         case .pipelineFinished:
             break
@@ -51,6 +71,16 @@ final class ProgressRenderer: @unchecked Sendable {
     }
 
     private func tag(_ stage: StageReference) -> String { "[\(stage.index)/\(stage.count)] \(stage.name)" }
+
+    /// The expected seconds of the stages after `stage`, at the pace of the finished ones
+    /// (their actual over their expected seconds, once they were expected to take 5 s or more);
+    /// `nil` without estimates.
+    private func remainingAfter(_ stage: StageReference) -> Double? {
+        guard !expectedSeconds.isEmpty, stage.index <= stageNames.count else { return nil }
+        let later = stageNames[stage.index...].reduce(0) { $0 + (expectedSeconds[$1] ?? 0) }
+        let pace = finishedExpected >= 5 ? min(max(finishedActual / finishedExpected, 0.25), 10) : 1
+        return later * pace
+    }
 
     // MARK: Training
 
@@ -112,14 +142,19 @@ final class ProgressRenderer: @unchecked Sendable {
 
     // MARK: Drawing
 
-    private func render(_ tag: String, _ p: StageProgress) {
+    /// Draws a progress bar (or line); `after`: the seconds expected for the stages after this
+    /// one, shown as the whole run's ETA beside the stage's.
+    private func render(_ tag: String, _ p: StageProgress, after: Double? = nil) {
         flushStart()
         var text = "\(p.unit) \(p.done)/\(p.total)"
         if let epoch = p.epoch { text += " epoch \(epoch + 1)" }
         if let loss = p.loss { text += String(format: " loss %.4f", loss) }
         for key in p.metrics.keys.sorted() { text += String(format: " %@ %.4g", key, p.metrics[key]!) }
         if let lr = p.learningRate { text += String(format: " lr %.3g", lr) }
-        if let eta = p.secondsRemaining { text += " ETA " + Self.duration(eta) }
+        if let eta = p.secondsRemaining {
+            text += " ETA " + Self.duration(eta)
+            if let after { text += " (all stages " + Self.duration(eta + after) + ")" }
+        }
         if isTerminal {
             let width = 24, filled = p.total > 0 ? min(width, width * p.done / p.total) : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
