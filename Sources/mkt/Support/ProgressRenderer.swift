@@ -4,9 +4,9 @@ import MKTTraining
 
 /// The one progress renderer of the command line, over pipeline events, training events and
 /// plain counts: a redrawn bar on a terminal, plain lines otherwise (logs, CI; at most one
-/// progress line every few seconds per task). Thread-safe. It installs the one Ctrl-C path
-/// (``Interrupt``): training answers `.stop` once Ctrl-C was pressed, so the loop writes its
-/// checkpoint and `--resume` continues.
+/// progress line every few seconds per task). Thread-safe. It is the one Ctrl-C path of
+/// training (``Interrupt``): training answers `.stop` once a signal arrived, so the loop writes
+/// its checkpoint and `--resume` continues.
 final class ProgressRenderer: @unchecked Sendable {
     private let isTerminal: Bool
     private let lock = NSLock()
@@ -19,7 +19,6 @@ final class ProgressRenderer: @unchecked Sendable {
 
     init(isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
         self.isTerminal = isTerminal
-        Interrupt.install()
     }
 
     // MARK: Pipelines
@@ -57,6 +56,7 @@ final class ProgressRenderer: @unchecked Sendable {
     /// A callback for a training command's ``TrainingSession``: progress as `label`, and
     /// `.stop` after Ctrl-C.
     func training(_ label: String) -> (TrainingEvent) -> TrainingControl {
+        Interrupt.allowStopping()
         var first = 0, began = Date(), endless = false
         return { [self] event in
             lock.withLock {
