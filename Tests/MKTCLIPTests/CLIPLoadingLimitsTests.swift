@@ -65,7 +65,7 @@ import TestSupport
 
     @Test func shapesTheConfigImpliesMustEqualTheWeights() throws {
         // A typo in the vision MLP width: refused from the header, before the towers are built.
-        var message = try Self.loadError(Self.set("vision_config", "intermediate_size", 2_000_000))
+        var message = try Self.loadError(Self.set("vision_config", "intermediate_size", 200_000))
         #expect(message?.contains("config.json") == true && message?.contains("vision_model.encoder.layers.0.mlp.fc1.weight") == true,
                 "\(message ?? "loaded")")
         message = try Self.loadError(Self.set("text_config", "num_hidden_layers", 5))
