@@ -15,6 +15,7 @@ import Testing
 
     @Test func aFIFOOrADeviceInAnImageListIsRefusedAtOnce() throws {
         let dir = try Self.folder("fifo")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let fifo = dir + "/pipe.jpg"
         #expect(mkfifo(fifo, 0o644) == 0)
         for entry in [fifo, "/dev/zero"] {
@@ -31,6 +32,7 @@ import Testing
 
     @Test func sigtermRemovesTemporaryFilesAndExitsWith143() throws {
         let dir = try Self.folder("sigterm")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let image = "\(Self.fixtures)/images/chelsea.png\n"
         try Data(String(repeating: image, count: 20_000).utf8).write(to: URL(fileURLWithPath: dir + "/list.txt"))
         let out = dir + "/out"
@@ -71,6 +73,7 @@ import Testing
 
     @Test func anInterruptedTrainingRunSavesItsCheckpointAndExitsWith130() throws {
         let dir = try Self.folder("sigint")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let images = ["astronaut-q90.jpg", "camera-grey.jpg", "chelsea.png", "coins-grey.png"]
         try Data(images.map { "\(Self.fixtures)/images/\($0)\n" }.joined().utf8).write(to: URL(fileURLWithPath: dir + "/images.txt"))
         try Data("cat\ndog\nsky\n".utf8).write(to: URL(fileURLWithPath: dir + "/names.txt"))
@@ -100,6 +103,7 @@ import Testing
 
     @Test func aBenchmarkIntoTheRunDirectoryOfOtherSettingsIsRefusedUnlessForced() throws {
         let dir = try Self.folder("benchmark")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         func run(seed: Int, force: Bool = false) throws -> (status: Int32, stdout: String, stderr: String) {
             try ExecutableTests.run(["benchmark", "synthetic", "--teacher", Self.fixtures + "/tiny-clip", "--seed", String(seed),
                                      "--run-dir", dir + "/run", "--images", "40", "--epochs", "1", "--prompt-epochs", "1",
