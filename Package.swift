@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "MKTSupport"),
         .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS"]),
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
-        .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor"]),
+        .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),
 
         // Inputs.

@@ -1,5 +1,6 @@
 import Foundation
 import MKTNN
+import MKTSupport
 
 /// A Hugging Face `CLIPConfig` (`config.json`): the two towers' sizes and the projection.
 ///
@@ -72,8 +73,11 @@ public struct CLIPConfiguration: Codable, Sendable, Equatable {
     /// Reads `config.json`.
     /// - Throws: ``CLIPError`` naming the file when it is missing or malformed.
     public static func read(_ path: String) throws -> CLIPConfiguration {
+        if let problem = InputFile.problem(path) {
+            throw CLIPError(path: path, problem: problem == "no such file" ? "no such file (a CLIP model folder needs config.json)" : problem)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIPError(path: path, problem: "no such file (a CLIP model folder needs config.json)")
+            throw CLIPError(path: path, problem: "cannot read the file")
         }
         do {
             let decoder = JSONDecoder()
@@ -102,18 +106,6 @@ public struct CLIPConfiguration: Codable, Sendable, Equatable {
         object["architectures"] = ["CLIPModel"]
         object["model_type"] = "clip"
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    }
-
-    private func validate(path: String) throws {
-        for (name, width, heads) in [("text_config", text.hiddenSize, text.numAttentionHeads),
-                                     ("vision_config", vision.hiddenSize, vision.numAttentionHeads)] {
-            guard width > 0, heads > 0, width % heads == 0 else {
-                throw CLIPError(path: path, problem: "\(name): hidden_size \(width) is not divisible by num_attention_heads \(heads)")
-            }
-        }
-        guard vision.patchSize > 0, vision.imageSize >= vision.patchSize else {
-            throw CLIPError(path: path, problem: "vision_config: image_size \(vision.imageSize) and patch_size \(vision.patchSize) are inconsistent")
-        }
     }
 }
 

@@ -49,16 +49,33 @@ public final class CLIPModel: Module {
     /// Loads `config.json` and `model.safetensors` from a Hugging Face CLIP folder, strictly.
     ///
     /// F32, F16 and BF16 weights load (kept as Float32 in memory). `position_ids` buffers that
-    /// older checkpoints carry are ignored; any other unknown tensor is an error.
-    /// - Throws: ``CLIPError`` for a missing folder or file, ``CheckpointError`` (naming
-    ///   `model.safetensors` and the key) for missing, unknown or mis-shaped tensors.
-    public static func load(directory: String) throws -> CLIPModel {
+    /// older checkpoints carry are ignored; any other unknown tensor is an error. Before anything
+    /// is allocated, the configuration's sizes are checked against sanity limits, the shapes it
+    /// implies against the stored tensors, and the memory the weights need against the machine's.
+    /// - Parameters:
+    ///   - directory: the model folder.
+    ///   - allowingNonfinite: load weights holding NaN or infinity instead of refusing them.
+    /// - Throws: ``CLIPError`` for a missing folder or file, a configuration out of limits or
+    ///   not matching the weights, ``CheckpointError`` (naming `model.safetensors` and the key)
+    ///   for missing, unknown, mis-shaped or non-finite tensors.
+    public static func load(directory: String, allowingNonfinite: Bool = false) throws -> CLIPModel {
         let folder = try checkFolder(directory)
-        let config = try CLIPConfiguration.read(folder + "/config.json")
+        let (config, file) = try checkedFiles(folder, towers: CLIPTower.allCases)
         let model = CLIPModel(config)
-        let file = try SafetensorsFile(path: try weightsPath(folder))
-        try model.load(from: file, ignoring: isBuffer)
+        try model.load(from: file, ignoring: isBuffer, allowingNonfinite: allowingNonfinite)
         return model
+    }
+
+    /// `config.json` (within limits) and `model.safetensors` of `folder`, checked against each
+    /// other for `towers` and against the machine's memory, before any model is built.
+    /// - Throws: ``CLIPError`` or ``MKTFormats/FormatError`` naming the file and the field.
+    public static func checkedFiles(_ folder: String, towers: [CLIPTower]) throws -> (CLIPConfiguration, SafetensorsFile) {
+        let configPath = folder + "/config.json"
+        let config = try CLIPConfiguration.read(configPath)
+        let file = try SafetensorsFile(path: try weightsPath(folder))
+        try config.checkWeights(file, path: configPath, towers: towers)
+        try config.checkMemory(path: configPath, towers: towers)
+        return (config, file)
     }
 
     /// Whether a checkpoint key is a non-parameter buffer.

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// NUS-WIDE read from its raw files, with the zero-shot label spaces of the MKT/BiAM/LESA
 /// protocol.
@@ -161,9 +162,9 @@ func portable(_ entry: String) -> String {
 enum TagMatrixParser {
     /// The kept columns of every row as +1 / −1, row-major [rows, keep.count].
     static func parse(path: String, rows: Int, columns: Int, keep: [Int], rowsSource: String) throws -> [Int8] {
-        guard FileManager.default.fileExists(atPath: path),
-              let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        else { throw DataError(path: path, problem: "no such file") }
+        if let problem = InputFile.problem(path) { throw DataError(path: path, problem: problem) }
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        else { throw DataError(path: path, problem: "cannot read the file") }
         var slot = [Int](repeating: -1, count: columns)
         for (i, c) in keep.enumerated() { slot[c] = i }
         let width = keep.count

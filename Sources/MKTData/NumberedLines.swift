@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// The lines of a text file with their 1-based line numbers, read byte-wise (fast on files of
 /// hundreds of thousands of lines).
@@ -10,10 +11,7 @@ enum NumberedLines {
     /// The bytes of a file.
     /// - Throws: ``DataError`` if the file is missing or unreadable.
     static func bytes(_ path: String) throws -> Data {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw DataError(path: path, problem: "no such file")
-        }
+        if let problem = InputFile.problem(path) { throw DataError(path: path, problem: problem) }
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw DataError(path: path, problem: "cannot read the file")
         }

@@ -185,6 +185,8 @@ public enum SyntheticNUSWide {
         // Write into a temporary sibling, then rename.
         let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
         let temporary = parent + "/.\(URL(fileURLWithPath: folder).lastPathComponent).\(UUID().uuidString).tmp"
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
         do {
             try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         } catch {

@@ -145,9 +145,7 @@ extension NpyArray {
     /// - Throws: ``FormatError`` naming the file when it is missing, truncated, not `.npy`, in
     ///   Fortran order, or of an unsupported dtype (the message names the dtype).
     public static func read(_ path: String) throws -> NpyArray {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FormatError(path: path, problem: "no such file")
-        }
+        if let problem = InputFile.problem(path) { throw FormatError(path: path, problem: problem) }
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw FormatError(path: path, problem: "cannot read the file")
         }
@@ -181,54 +179,23 @@ extension NpyArray {
         guard let header = String(data: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw FormatError(path: path, problem: "unreadable .npy header")
         }
-        let (descr, fortran, shape) = try parseHeader(header, path: path)
+        let parsed = try NpyHeader(parsing: header, path: path)
+        let (descr, shape) = (parsed.descr, parsed.shape)
         guard let dtype = NpyDType(descr: descr) else {
-            throw FormatError(path: path, problem: "dtype \(descr) is not supported (expected one of <f4 <f8 <f2 |i1 |u1 <i2 <i4 <i8 |b1)")
+            throw FormatError(path: path, problem: "dtype \(MessageText.quoted(descr, to: 20)) is not supported (expected one of <f4 <f8 <f2 |i1 |u1 <i2 <i4 <i8 |b1)")
         }
-        guard !fortran else {
+        guard !parsed.fortranOrder else {
             throw FormatError(path: path, problem: "Fortran-order arrays are not supported; save in C order")
         }
-        let count = shape.reduce(1, *)
         let start = headerStart + headerLength
-        let needed = count * dtype.size
+        guard let needed = CheckedSize.bytes(shape, elementSize: dtype.size) else {
+            throw FormatError(path: path, problem: "shape \(CheckedSize.describe(shape)) is too large (its byte count overflows)")
+        }
         guard data.count - start >= needed else {
-            throw FormatError(path: path, problem: "truncated: \(shape) \(descr) needs \(needed) bytes of data, the file has \(data.count - start)")
+            throw FormatError(path: path, problem: "truncated: \(CheckedSize.describe(shape)) \(descr) needs \(needed) bytes of data, the file has \(data.count - start)")
         }
         let payload = data.subdata(in: data.startIndex + start ..< data.startIndex + start + needed)
         return NpyArray(shape: shape, dtype: dtype, bytes: payload)
-    }
-
-    /// Parses `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`.
-    private static func parseHeader(_ header: String, path: String) throws -> (String, Bool, [Int]) {
-        func value(of key: String) -> Substring? {
-            guard let range = header.range(of: "'\(key)'") else { return nil }
-            var rest = header[range.upperBound...].drop { $0 == " " }
-            guard rest.first == ":" else { return nil }
-            rest = rest.dropFirst().drop { $0 == " " }
-            return rest
-        }
-        guard let d = value(of: "descr"), let quote = d.first, quote == "'" || quote == "\"",
-              let end = d.dropFirst().firstIndex(of: quote) else {
-            throw FormatError(path: path, problem: "malformed .npy header (descr)")
-        }
-        let descr = String(d[d.index(after: d.startIndex)..<end])
-        guard let f = value(of: "fortran_order") else {
-            throw FormatError(path: path, problem: "malformed .npy header (fortran_order)")
-        }
-        let fortran = f.hasPrefix("True")
-        guard let s = value(of: "shape"), s.first == "(", let close = s.firstIndex(of: ")") else {
-            throw FormatError(path: path, problem: "malformed .npy header (shape)")
-        }
-        var shape: [Int] = []
-        for part in s[s.index(after: s.startIndex)..<close].split(separator: ",") {
-            let t = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
-            if t.isEmpty { continue }
-            guard let n = Int(t), n >= 0 else {
-                throw FormatError(path: path, problem: "malformed .npy header (shape \(s[...close]))")
-            }
-            shape.append(n)
-        }
-        return (descr, fortran, shape)
     }
 
     /// The complete `.npy` (format 1.0, or 2.0 when the header needs it) file bytes.

@@ -26,12 +26,16 @@ public final class NpyStreamWriter {
     private let expected: Int
 
     /// Creates the temporary file and writes the header.
-    /// - Throws: `FileWriteError` naming `path` when the folder cannot be created or written.
+    /// - Throws: `FileWriteError` naming `path` when the folder cannot be created or written,
+    ///   ``FormatError`` when the shape's byte count does not fit an `Int`.
     public init(path: String, shape: [Int], dtype: NpyDType) throws {
         self.path = path
         self.shape = shape
         self.dtype = dtype
-        expected = shape.reduce(1, *) * dtype.size
+        guard let bytes = CheckedSize.bytes(shape, elementSize: dtype.size) else {
+            throw FormatError(path: path, problem: "shape \(CheckedSize.describe(shape)) is too large (its byte count overflows)")
+        }
+        expected = bytes
         let file = try AtomicFileWriter(path: path)
         try file.write(NpyArray.header(shape: shape, dtype: dtype))
         self.file = file

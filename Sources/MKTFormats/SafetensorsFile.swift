@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// The element types of safetensors files.
 public enum SafetensorsDType: String, Sendable {
@@ -56,9 +57,7 @@ public struct SafetensorsFile: Sendable {
     /// - Throws: ``FormatError`` naming the file when it is missing, truncated, has a malformed
     ///   or oversized header, an unknown dtype, or offsets that do not match the shapes.
     public init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FormatError(path: path, problem: "no such file")
-        }
+        if let problem = InputFile.problem(path) { throw FormatError(path: path, problem: problem) }
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw FormatError(path: path, problem: "cannot read the file")
         }
@@ -72,55 +71,77 @@ public struct SafetensorsFile: Sendable {
         guard data.count >= 8 else {
             throw FormatError(path: path, problem: "truncated safetensors file (\(data.count) bytes, no header)")
         }
-        let headerLength = data.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard headerLength > 0, headerLength <= 100_000_000 else {
-            throw FormatError(path: path, problem: "safetensors header length \(headerLength) is invalid")
+        let declaredLength = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard declaredLength > 0, declaredLength <= 100_000_000, let headerLength = Int(exactly: declaredLength) else {
+            throw FormatError(path: path, problem: "safetensors header length \(declaredLength) is invalid (at most 100000000)")
         }
         guard headerLength <= data.count - 8 else {
             throw FormatError(path: path, problem: "truncated safetensors file: header says \(headerLength) bytes, file has \(data.count - 8)")
         }
         dataStart = 8 + headerLength
         let headerData = data.subdata(in: data.startIndex + 8 ..< data.startIndex + 8 + headerLength)
-        guard let json = try? JSONSerialization.jsonObject(with: headerData), let object = json as? [String: Any] else {
-            throw FormatError(path: path, problem: "safetensors header is not a JSON object")
+        let members: [StrictJSON.Member]
+        do {
+            guard case let .object(m) = try StrictJSON.parse([UInt8](headerData)) else {
+                throw FormatError(path: path, problem: "safetensors header is not a JSON object")
+            }
+            members = m
+        } catch let error as StrictJSON.SyntaxError {
+            throw FormatError(path: path, problem: "safetensors header is not valid JSON (\(error.problem) at byte \(error.offset))")
         }
         var entries: [String: Entry] = [:]
         var metadata: [String: String] = [:]
+        var seen = Set<String>()
         let available = data.count - dataStart
-        for (name, value) in object {
+        for member in members {
+            let (name, value) = (member.key, member.value)
+            let quoted = MessageText.quoted(name, to: 100)
+            guard seen.insert(name).inserted else {
+                throw FormatError(path: path, problem: "tensor \(quoted) appears twice in the header")
+            }
             if name == "__metadata__" {
-                if let map = value as? [String: Any] {
-                    for (k, v) in map { metadata[k] = "\(v)" }
+                guard case let .object(map) = value, map.allSatisfy({ $0.value.stringValue != nil }) else {
+                    throw FormatError(path: path, problem: "__metadata__ must map strings to strings")
                 }
+                for m in map { metadata[m.key] = m.value.stringValue }
                 continue
             }
-            guard let info = value as? [String: Any],
-                  let dtypeName = info["dtype"] as? String,
-                  let shapeAny = info["shape"] as? [Any],
-                  let offsetsAny = info["data_offsets"] as? [Any], offsetsAny.count == 2 else {
-                throw FormatError(path: path, problem: "malformed header entry for tensor \(name)")
+            guard case let .object(fields) = value, fields.count == 3,
+                  let dtypeName = fields.first(where: { $0.key == "dtype" })?.value.stringValue,
+                  case let .array(shapeValues)? = fields.first(where: { $0.key == "shape" })?.value,
+                  case let .array(offsetValues)? = fields.first(where: { $0.key == "data_offsets" })?.value,
+                  offsetValues.count == 2 else {
+                throw FormatError(path: path, problem: "malformed header entry for tensor \(quoted) (needs exactly dtype, shape and data_offsets [begin, end])")
             }
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-                throw FormatError(path: path, problem: "tensor \(name) has unknown dtype \(dtypeName)")
+                throw FormatError(path: path, problem: "tensor \(quoted) has unknown dtype \(MessageText.quoted(dtypeName, to: 20))")
             }
-            let shape = shapeAny.compactMap { ($0 as? NSNumber)?.intValue }
-            let offsets = offsetsAny.compactMap { ($0 as? NSNumber)?.intValue }
-            guard shape.count == shapeAny.count, shape.allSatisfy({ $0 >= 0 }), offsets.count == 2 else {
-                throw FormatError(path: path, problem: "malformed shape or offsets for tensor \(name)")
+            let shape = shapeValues.compactMap(\.exactInteger)
+            let offsets = offsetValues.compactMap(\.exactInteger)
+            guard shape.count == shapeValues.count, offsets.count == 2 else {
+                throw FormatError(path: path, problem: "tensor \(quoted): shape and data_offsets must be non-negative integers")
+            }
+            guard let expected = CheckedSize.bytes(shape, elementSize: dtype.size) else {
+                throw FormatError(path: path, problem: "tensor \(quoted): shape \(CheckedSize.describe(shape)) is too large (its byte count overflows)")
             }
             let begin = offsets[0], end = offsets[1]
-            let expected = shape.reduce(1, *) * dtype.size
-            guard begin >= 0, end >= begin, end - begin == expected else {
-                throw FormatError(path: path, problem: "tensor \(name): offsets [\(begin), \(end)) do not match shape \(shape) \(dtypeName)")
+            guard end >= begin, end - begin == expected else {
+                throw FormatError(path: path, problem: "tensor \(quoted): offsets [\(begin), \(end)) do not match shape \(CheckedSize.describe(shape)) \(dtypeName)")
             }
             guard end <= available else {
-                throw FormatError(path: path, problem: "truncated safetensors file: tensor \(name) ends at byte \(end) of \(available)")
+                throw FormatError(path: path, problem: "truncated safetensors file: tensor \(quoted) ends at byte \(end) of \(available)")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, range: begin..<end)
         }
-        let sorted = entries.values.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.upperBound > b.lowerBound {
-            throw FormatError(path: path, problem: "tensor data ranges overlap")
+        // As the reference implementation: the tensors tile the data section in offset order,
+        // without gaps or overlaps.
+        var next = 0
+        for (name, entry) in entries.sorted(by: { ($0.value.range.lowerBound, $0.value.range.upperBound) < ($1.value.range.lowerBound, $1.value.range.upperBound) }) {
+            guard entry.range.lowerBound == next else {
+                let what = entry.range.lowerBound < next ? "overlaps the previous tensor" : "leaves a gap after the previous tensor"
+                throw FormatError(path: path, problem: "tensor \(MessageText.quoted(name, to: 100)): data range [\(entry.range.lowerBound), \(entry.range.upperBound)) \(what)")
+            }
+            next = entry.range.upperBound
         }
         self.entries = entries
         self.metadata = metadata
@@ -130,7 +151,7 @@ public struct SafetensorsFile: Sendable {
     /// - Throws: ``FormatError`` naming the file and the key if it is absent.
     public func entry(_ name: String) throws -> Entry {
         guard let entry = entries[name] else {
-            throw FormatError(path: path, problem: "no tensor named \(name)")
+            throw FormatError(path: path, problem: "no tensor named \(MessageText.quoted(name, to: 100))")
         }
         return entry
     }
@@ -184,6 +205,16 @@ public struct SafetensorsFile: Sendable {
             }
         default:
             return try floats(name).map { Int($0) }
+        }
+    }
+}
+
+extension SafetensorsFile {
+    /// The floating-point tensors holding NaN or infinity, in file order.
+    public func nonfiniteTensors() -> [String] {
+        keys.filter { key in
+            guard let dtype = entries[key]?.dtype, [.f64, .f32, .f16, .bf16].contains(dtype) else { return false }
+            return (try? floats(key))?.contains { !$0.isFinite } ?? false
         }
     }
 }

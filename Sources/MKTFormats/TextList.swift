@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// The plain-text list formats of the command line: image lists, label lists, text lists.
 ///
@@ -10,11 +11,7 @@ public enum TextList {
     /// Reads a UTF-8 text file.
     /// - Throws: ``FormatError`` if the file is missing, unreadable or not UTF-8.
     public static func text(_ path: String) throws -> String {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw FormatError(path: path, problem: "no such file")
-        }
-        guard !isFolder.boolValue else { throw FormatError(path: path, problem: "is a folder, expected a text file") }
+        if let problem = InputFile.problem(path) { throw FormatError(path: path, problem: problem) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError(path: path, problem: "cannot read the file")
         }

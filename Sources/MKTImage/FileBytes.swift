@@ -21,7 +21,8 @@ enum FileBytes {
     ///
     /// - Throws: As ``read(_:)``.
     static func read(_ path: String, into buffer: inout [UInt8]) throws -> Int {
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so that opening a FIFO returns at once (and is refused below).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR {
@@ -37,6 +38,9 @@ enum FileBytes {
         }
         if (status.st_mode & S_IFMT) == S_IFDIR {
             throw ImageError(path: path, kind: .unreadable, problem: "is a directory, not an image file")
+        }
+        if (status.st_mode & S_IFMT) != S_IFREG {
+            throw ImageError(path: path, kind: .unreadable, problem: "is not a regular file (a FIFO, socket or device); inputs must be regular files")
         }
         let size = Int(status.st_size)
         if size == 0 {

@@ -54,7 +54,7 @@ public struct ImageDecoder: Sendable {
     /// - Throws: ``ImageError`` naming `path`.
     public func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> RGBImage {
         let header = try info(bytes, path: path)
-        let count = header.width * header.height * 3
+        let count = try Self.byteCount(width: header.width, height: header.height, path: path)
         var info = mkt_image_info()
         var status: Int32 = 0
         let pixels = bytes.withUnsafeBufferPointer { input in
@@ -68,6 +68,18 @@ public struct ImageDecoder: Sendable {
             throw Self.error(status: status, info: &info, path: path)
         }
         return RGBImage(width: header.width, height: header.height, pixels: pixels)
+    }
+
+    /// The bytes of a `width` × `height` RGB image, checked for overflow (sizes come from file
+    /// headers).
+    /// - Throws: ``ImageError`` naming `path` when the count does not fit an `Int`.
+    static func byteCount(width: Int, height: Int, path: String) throws -> Int {
+        let (pixels, o1) = width.multipliedReportingOverflow(by: height)
+        let (bytes, o2) = pixels.multipliedReportingOverflow(by: 3)
+        guard !o1, !o2 else {
+            throw ImageError(path: path, kind: .tooLarge, problem: "image header gives a size \(width)x\(height) too large to hold")
+        }
+        return bytes
     }
 
     /// Decodes `bytes` into the start of `pixels` (grown when too small), for reuse of one
@@ -84,7 +96,7 @@ public struct ImageDecoder: Sendable {
                              problem: "image header gives an empty size \(info.width)x\(info.height)")
         }
         if status == 0 {
-            let count = Int(info.width) * Int(info.height) * 3
+            let count = try Self.byteCount(width: Int(info.width), height: Int(info.height), path: path)
             if pixels.count < count {
                 pixels = [UInt8](repeating: 0, count: count)
             }

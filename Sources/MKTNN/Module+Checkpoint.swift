@@ -1,4 +1,5 @@
 import MKTFormats
+import MKTSupport
 import MKTTensor
 
 /// A problem matching a checkpoint to a module, naming the file and the key.
@@ -10,7 +11,7 @@ public struct CheckpointError: Error, CustomStringConvertible, Sendable {
     /// What is wrong.
     public let problem: String
 
-    public var description: String { "\(path): \(problem) '\(key)'" }
+    public var description: String { "\(MessageText.shortened(path)): \(problem) \(MessageText.quoted(key, to: 120))" }
 }
 
 extension Module {
@@ -21,11 +22,12 @@ extension Module {
     ///   - prefix: prepended to each module key to form the file key (e.g. `"vision_model."`).
     ///   - ignoring: file keys that may be present without a matching parameter (e.g. buffers).
     ///   - allowingOtherKeys: file keys outside `prefix` that are tolerated (e.g. the other tower).
-    /// - Throws: ``CheckpointError`` for a missing key, a shape mismatch, or a key the module
-    ///   does not have.
+    ///   - allowingNonfinite: accept tensors holding NaN or infinity (refused by default).
+    /// - Throws: ``CheckpointError`` for a missing key, a shape mismatch, a key the module
+    ///   does not have, or non-finite values.
     public func load(
         from file: SafetensorsFile, prefix: String = "", ignoring: (String) -> Bool = { _ in false },
-        allowingOtherKeys: (String) -> Bool = { _ in false }
+        allowingOtherKeys: (String) -> Bool = { _ in false }, allowingNonfinite: Bool = false
     ) throws {
         let boxes = namedParameterBoxes()
         var expected = Set<String>()
@@ -40,7 +42,12 @@ extension Module {
                 throw CheckpointError(path: file.path, key: fileKey,
                                       problem: "shape \(entry.shape) does not match the configuration's \(want) for")
             }
-            p.wrappedValue = Tensor(shape: want, scalars: try file.floats(fileKey))
+            let values = try file.floats(fileKey)
+            if !allowingNonfinite, let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError(path: file.path, key: fileKey,
+                                      problem: "non-finite value \(values[bad]) at element \(bad) (refused unless non-finite weights are allowed) in")
+            }
+            p.wrappedValue = Tensor(shape: want, scalars: values)
         }
         for key in file.keys.sorted() where !expected.contains(key) && !ignoring(key) {
             if !key.hasPrefix(prefix) && allowingOtherKeys(key) { continue }

@@ -80,16 +80,12 @@ public final class TwoStreamStudent: Module {
     /// A student initialised to the teacher's vision tower (from a full CLIP folder) or loaded
     /// from a student folder (`config.json` + `model.safetensors` with vision keys only).
     /// - Throws: ``CLIPError`` / ``CheckpointError`` naming the file and key.
-    public static func load(directory: String) throws -> TwoStreamStudent {
+    public static func load(directory: String, allowingNonfinite: Bool = false) throws -> TwoStreamStudent {
         let directory = try CLIPModel.checkFolder(directory)
-        let config = try CLIPConfiguration.read(directory + "/config.json")
-        let path = directory + "/model.safetensors"
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIPError(path: path, problem: "no such file (a model folder needs model.safetensors)")
-        }
-        let file = try SafetensorsFile(path: path)
+        let (config, file) = try CLIPModel.checkedFiles(directory, towers: [.vision])
         let student = TwoStreamStudent(config)
-        try student.load(from: file, ignoring: { CLIPModel.isBuffer($0) || $0.hasPrefix("text_model.") || $0 == "text_projection.weight" || $0 == "logit_scale" })
+        try student.load(from: file, ignoring: { CLIPModel.isBuffer($0) || $0.hasPrefix("text_model.") || $0 == "text_projection.weight" || $0 == "logit_scale" },
+                         allowingNonfinite: allowingNonfinite)
         return student
     }
 

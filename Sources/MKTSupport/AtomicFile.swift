@@ -28,7 +28,8 @@ public enum AtomicFile {
 /// (``AtomicFile``'s temporary file and rename, for files too large to hold in memory or for
 /// several files that should appear together).
 ///
-/// Releasing the writer without committing (or ``cancel()``) removes the temporary file.
+/// Releasing the writer without committing (or ``cancel()``) removes the temporary file; while
+/// it is open, ``TemporaryFiles`` lists it so that a signal handler can remove it too.
 ///
 /// ```swift
 /// let file = try AtomicFileWriter(path: "pixels.npy")
@@ -55,8 +56,12 @@ public final class AtomicFileWriter {
             throw FileWriteError(path: path, problem: "cannot create folder \(folder.path)")
         }
         temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        TemporaryFiles.register(temporary)
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if descriptor < 0 { throw Self.failure(path) }
+        if descriptor < 0 {
+            TemporaryFiles.unregister(temporary)
+            throw Self.failure(path)
+        }
     }
 
     /// Appends `bytes`.
@@ -90,6 +95,7 @@ public final class AtomicFileWriter {
         guard descriptor >= 0 else { throw FileWriteError(path: path, problem: "already finished or cancelled") }
         let closed = close(descriptor) == 0
         descriptor = -1
+        defer { TemporaryFiles.unregister(temporary) }
         guard closed, rename(temporary, path) == 0 else {
             let error = Self.failure(path)
             unlink(temporary)
@@ -103,6 +109,7 @@ public final class AtomicFileWriter {
         close(descriptor)
         descriptor = -1
         unlink(temporary)
+        TemporaryFiles.unregister(temporary)
     }
 
     deinit {

@@ -1,7 +1,9 @@
 /// An error about one file, folder or setting, described in one line as `path: problem`.
 ///
 /// Each module's error type (`FormatError`, `TokenizerError`, …) stores the two strings and
-/// takes its description from here, so every such message has the same form.
+/// takes its description from here, so every such message has the same form: one line (control
+/// characters escaped) with the path shortened to ``MessageText/limit`` characters and the
+/// problem to twice that (``MessageText``).
 ///
 /// ```swift
 /// throw FormatError(path: "scores.npy", problem: "dtype <u2 is not supported")
@@ -15,6 +17,8 @@ public protocol PathError: Error, CustomStringConvertible, Sendable {
 }
 
 extension PathError {
-    /// One line: `path: problem`.
-    public var description: String { "\(path): \(problem)" }
+    /// One line: `path: problem`, shortened.
+    public var description: String {
+        MessageText.shortened(path) + ": " + MessageText.shortened(problem, to: 2 * MessageText.limit)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTSupport
 
 /// A byte-level BPE vocabulary in the Hugging Face layout: `vocab.json` (symbol → id) and
 /// `merges.txt` (`#version: ...` header, then one merge `left right` per line, in rank order).
@@ -67,11 +68,7 @@ public struct BPEVocabulary: Sendable {
     }
 
     private static func contents(_ path: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw TokenizerError(path: path, problem: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw TokenizerError(path: path, problem: "is a directory, expected a file") }
+        if let problem = InputFile.problem(path) { throw TokenizerError(path: path, problem: problem) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TokenizerError(path: path, problem: "cannot read the file")
         }

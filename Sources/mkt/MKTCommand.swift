@@ -1,4 +1,5 @@
 import ArgumentParser
+import MKTSupport
 
 /// The `mkt` command line: a thin layer over the MKT library modules.
 ///
@@ -31,6 +32,42 @@ struct MKTCommand: AsyncParsableCommand {
             PipelinesCommand.self,
         ]
     )
+
+    /// Installs the signal handling (``Interrupt``), then parses and runs the command; a failure
+    /// is printed as one line (``OneLineError``) with exit status 1.
+    static func main() async {
+        Interrupt.install()
+        var command: ParsableCommand
+        do {
+            command = try await asyncParseAsRoot(nil)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch {
+            exit(withError: OneLineError(error))
+        }
+    }
+}
+
+/// A command's failure as ArgumentParser prints it (`Error: <description>`), made one line
+/// whatever the error's own text: control characters escaped and long text shortened
+/// (``MKTSupport/MessageText``).
+struct OneLineError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ error: any Error) {
+        description = MessageText.shortened(String(describing: error), to: 3 * MessageText.limit)
+    }
 }
 
 /// The toolkit's version.

@@ -80,8 +80,9 @@ struct Named: Stage {
     var name: String { label }
 }
 
-/// "Trains" for `steps` steps, checkpointing after each in `state.txt`; interrupted after
-/// `failAfter` steps when set. Produces the number of steps taken by the last call.
+/// "Trains" for `steps` steps, checkpointing after each in `checkpoint/state.json` (where a
+/// training run folder keeps its state); interrupted after `failAfter` steps when set. Produces
+/// the number of steps taken by the last call.
 struct FakeTraining: Stage {
     let steps: Int
     var failAfter: Int? = nil
@@ -97,7 +98,8 @@ struct FakeTraining: Stage {
 
     func run(_ context: StageContext) async throws {
         tally?.ran(name)
-        let statePath = context.path("state.txt")
+        let statePath = context.path("checkpoint/state.json")
+        try FileManager.default.createDirectory(atPath: context.path("checkpoint"), withIntermediateDirectories: true)
         var done = 0
         if context.isResuming, let text = try? String(contentsOfFile: statePath, encoding: .utf8) { done = Int(text)! }
         let startedAt = done

@@ -94,6 +94,29 @@ import TestSupport
         #expect(third.summary.didNothing)
     }
 
+    @Test func aStageInterruptedBeforeItsFirstCheckpointIsNotSaidToResume() async throws {
+        let dir = Fixtures.temporaryDirectory("pipeline-nocheckpoint")
+        let pipeline = { (failAfter: Int?) in Pipeline("t") { Constant("a"); FakeTraining(steps: 5, failAfter: failAfter) } }
+        await #expect(throws: PipelineError.self) { try await pipeline(0).run(in: dir) }
+        let events = EventLog()
+        let result = try await pipeline(nil).run(in: dir, onEvent: events.callback)
+        #expect(events.resumed.isEmpty)
+        #expect(result.summary.resumed.isEmpty)
+        #expect(try result.value(.number("trained")) == 5)
+    }
+
+    @Test func changesListWhatDiffersFromTheRecordedRun() async throws {
+        let dir = Fixtures.temporaryDirectory("pipeline-changes")
+        let tally = Tally()
+        #expect(try sums(tally).changes(in: dir).isEmpty)
+        _ = try await sums(tally, b: 2).run(in: dir)
+        #expect(try sums(tally, b: 2).changes(in: dir).isEmpty)
+        let changes = try sums(tally, b: 10).changes(in: dir)
+        #expect(changes.count == 3, "\(changes)")
+        #expect(changes.first?.contains("Constant b") == true && changes.first?.contains("2 → 10") == true, "\(changes)")
+        #expect(changes.dropFirst().allSatisfy { $0.contains("inputs changed") }, "\(changes)")
+    }
+
     @Test func changedTrainingDoesNotResume() async throws {
         let dir = Fixtures.temporaryDirectory("pipeline-noresume")
         await #expect(throws: PipelineError.self) {

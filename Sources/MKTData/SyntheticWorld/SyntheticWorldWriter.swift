@@ -55,6 +55,8 @@ extension SyntheticWorld {
         let url = URL(fileURLWithPath: folder).standardizedFileURL
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))").path
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         var finished = false
         defer { if !finished { try? fm.removeItem(atPath: temporary) } }

@@ -111,7 +111,10 @@ public struct Pipeline: Sendable {
             } catch {
                 throw PipelineError(stage: reference.description, problem: "cannot prepare \(run.folder(step)): \(error)")
             }
-            onEvent(.stageStarted(reference, resuming: resuming))
+            // Said only when there is a checkpoint to continue from (a stage interrupted before
+            // its first checkpoint starts afresh).
+            let continuing = resuming && run.holdsCheckpoint(step)
+            onEvent(.stageStarted(reference, resuming: continuing))
             let stageStart = Date()
             do {
                 try await stage.run(context(i, resuming: resuming))
@@ -133,7 +136,7 @@ public struct Pipeline: Sendable {
                 summary.refreshed.append(reference.name)
             } else {
                 summary.ran.append(reference.name)
-                if resuming { summary.resumed.append(reference.name) }
+                if continuing { summary.resumed.append(reference.name) }
             }
             onEvent(.stageFinished(reference, seconds: seconds))
         }

@@ -59,7 +59,8 @@ public struct StageProgress: Sendable, Equatable {
 public enum PipelineEvent: Sendable {
     /// The chain checked out; `stages` are the working stages' names in order.
     case pipelineStarted(name: String, runDirectory: String, stages: [String])
-    /// A stage starts; `resuming` when it continues an interrupted run of the same work.
+    /// A stage starts; `resuming` when it continues an interrupted run of the same work from its
+    /// checkpoint.
     case stageStarted(StageReference, resuming: Bool)
     /// A stage is skipped: its configuration and inputs are unchanged since it completed.
     case stageSkipped(StageReference)

@@ -81,6 +81,12 @@ struct RunDirectory {
         return out
     }
 
+    /// Whether a stage's folder holds a training checkpoint to continue from (``RunFolder``'s
+    /// `checkpoint/state.json`, at any depth).
+    func holdsCheckpoint(_ step: PipelinePlan.Step) -> Bool {
+        files(step).keys.contains { $0.hasSuffix("checkpoint/state.json") || $0.hasSuffix("checkpoint.old/state.json") }
+    }
+
     /// Whether the files a record lists are all still there with their sizes.
     func isIntact(_ record: StageRecord, _ step: PipelinePlan.Step) -> Bool {
         let present = files(step)

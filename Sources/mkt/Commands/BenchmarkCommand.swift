@@ -9,8 +9,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         discussion: """
         Recipes: \(Recipes.all.filter { $0.name != "demo" }.map { "\($0.name) \($0.usage)" }.joined(separator: "; ")). \
         Every stage writes into RUN-DIR/stages/<stage>; running the same command again skips the stages \
-        whose settings and inputs are unchanged and resumes an interrupted training stage from its checkpoint. \
-        Ctrl-C stops training after a checkpoint.
+        whose settings and inputs are unchanged and resumes an interrupted training stage from its checkpoint; \
+        a run directory made with other settings is refused (listing what differs) unless --force is given. \
+        Ctrl-C stops training after a checkpoint (exit status 130).
         """)
 
     @Argument(help: "The recipe: \(Recipes.all.filter { $0.name != "demo" }.map(\.name).joined(separator: ", ")).") var recipe: String
@@ -25,7 +26,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     func run() async throws {
         let chosen = Recipes.named(recipe)!
         let result = try await PipelineRunner.run(try chosen.pipeline(options.recipeOptions), in: options.runDirectory,
-                                                  expectedSeconds: chosen.expectedSeconds)
+                                                  force: options.force, expectedSeconds: chosen.expectedSeconds)
         ReportSummary.print(result)
     }
 }
@@ -44,7 +45,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pipeline = try Recipes.demo.pipeline(options.recipeOptions)
-        let result = try await PipelineRunner.run(pipeline, in: options.runDirectory, expectedSeconds: Recipes.demo.expectedSeconds)
+        let result = try await PipelineRunner.run(pipeline, in: options.runDirectory, force: options.force,
+                                                  expectedSeconds: Recipes.demo.expectedSeconds)
         ReportSummary.print(result)
     }
 }
@@ -70,6 +72,8 @@ struct RecipeArguments: ParsableArguments {
     @Option(help: "The dataset root (nus-wide).") var root: String?
     @Option(help: "The teacher: a Hugging Face CLIP folder.") var teacher: String?
     @Option(help: "The run directory (default runs/<recipe>).") var runDir: String?
+    @Flag(help: "Replace the stages of a run directory made with other settings (otherwise refused, listing what differs).")
+    var force = false
     @Option(help: "Copy the report to this folder.") var report: String?
     @Option(parsing: .unconditional, help: "Stage-1 (distillation) epochs.") var epochs: Int?
     @Option(parsing: .unconditional, help: "Stage-2 (prompt tuning) epochs.") var promptEpochs: Int?

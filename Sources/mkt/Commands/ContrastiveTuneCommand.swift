@@ -3,6 +3,7 @@ import Foundation
 import MKTCLIP
 import MKTContrastive
 import MKTData
+import MKTSupport
 import MKTTokenizer
 import MKTTraining
 
@@ -25,6 +26,7 @@ struct ContrastiveTuneCommand: ParsableCommand {
     @OptionGroup(title: "Training options") var training: TrainingOptions<ContrastiveConfiguration>
     @OptionGroup(title: "Contrastive tuning options") var contrastive: ContrastiveOptions
     @OptionGroup(title: "New model options") var architecture: TeacherArchitectureOptions
+    @OptionGroup var weights: WeightOptions
 
     @Option(help: "The output folder (a Hugging Face CLIP folder when done).") var output: String
     @Option(help: "Start from this Hugging Face CLIP folder instead of a fresh model.") var model: String?
@@ -43,10 +45,10 @@ struct ContrastiveTuneCommand: ParsableCommand {
         let clip: CLIPModel
         let tokenizerSource: String
         if resume {
-            clip = try CLIPModel.load(directory: output)
+            clip = try weights.clip(output)
             tokenizerSource = output
         } else if let model {
-            clip = try CLIPModel.load(directory: model)
+            clip = try weights.clip(model)
             tokenizerSource = model
         } else {
             clip = CLIPModel.randomlyInitialized(architecture.configuration(), seed: training.seed)
@@ -67,10 +69,17 @@ struct ContrastiveTuneCommand: ParsableCommand {
             pretraining.seed = training.seed
             // Pre-training is not resumable on its own: its run folder is a temporary one.
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-pretrain-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: folder) }
+            TemporaryFiles.register(folder)
+            defer {
+                try? FileManager.default.removeItem(atPath: folder)
+                TemporaryFiles.unregister(folder)
+            }
             let pretrainer = try ImageTowerPretrainer(model: clip, source: SyntheticWorldSource(world: world), configuration: pretraining)
             let logs = try pretrainer.run(output: folder, onEvent: ProgressRenderer().training("pretrain"))
-            if Interrupt.isRequested { throw OptionError("interrupted during pre-training; nothing was written to \(output)") }
+            if Interrupt.isRequested {
+                FileHandle.standardError.write(Data("interrupted during pre-training; nothing was written to \(output)\n".utf8))
+                try Interrupt.exitIfRequested()
+            }
             if let last = logs.last {
                 FileHandle.standardError.write(Data(String(format: "pretrain: final loss %.4f, attribute accuracy %.3f\n", last.loss, last["accuracy"]).utf8))
             }
@@ -87,6 +96,7 @@ struct ContrastiveTuneCommand: ParsableCommand {
         } else {
             print("no step taken (the run was complete); CLIP model in \(output)")
         }
+        try Interrupt.exitIfRequested()
     }
 
     /// The contrastive settings of these options (a new sigmoid run starts at SigLIP's

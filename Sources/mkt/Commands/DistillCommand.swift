@@ -23,6 +23,7 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup(title: "Training options") var training: TrainingOptions<DistillationConfiguration>
     @OptionGroup(title: "Student options") var distillation: DistillationOptions
     @OptionGroup(title: "Student options") var scoring: ScoringOptions
+    @OptionGroup(title: "Student options") var weights: WeightOptions
 
     @Option(help: "The teacher: a Hugging Face CLIP folder.") var teacher: String
     @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy), e.g. from `mkt preprocess --preset mkt`.") var pixels: String?
@@ -46,8 +47,8 @@ struct DistillCommand: ParsableCommand {
     }
 
     func run() throws {
-        let teacherModel = try TwoStreamStudent.load(directory: teacher)
-        let student = try TwoStreamStudent.load(directory: teacher)
+        let teacherModel = try weights.student(teacher)
+        let student = try weights.student(teacher)
         let config = student.configuration
         let settings = try settings(blockCount: student.blockCount, vision: config.vision)
         let data = try TrainingInputs.images(imageSource(), labels: labels, imageSize: config.vision.imageSize, seed: settings.seed)
@@ -62,6 +63,7 @@ struct DistillCommand: ParsableCommand {
         } else {
             print("no step taken (nothing to do); student in \(output)")
         }
+        try Interrupt.exitIfRequested()
     }
 
     /// The stage-1 settings of these options for a student with `blockCount` encoder blocks and

@@ -17,13 +17,14 @@ struct EmbedImagesCommand: ParsableCommand {
     @Option(help: "The output .npy file.") var output: String
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
+    @OptionGroup var weights: WeightOptions
 
     func validate() throws {
         try OptionCheck.integer("--batch-size", batchSize, atLeast: 1)
     }
 
     func run() throws {
-        let clip = try CLIPModel.load(directory: model)
+        let clip = try weights.clip(model)
         let files = try ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize)
         let progress = ProgressRenderer().counter("embed-images", unit: "image", total: files.count)
         let embeddings = try files.map(batchSize: batchSize, progress: progress.update) { clip.imageFeatures($0) }

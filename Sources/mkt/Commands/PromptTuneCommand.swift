@@ -26,6 +26,7 @@ struct PromptTuneCommand: ParsableCommand {
     @OptionGroup(title: "Training options") var training: TrainingOptions<PromptTuningConfiguration>
     @OptionGroup(title: "Prompt options") var prompt: PromptOptions
     @OptionGroup(title: "Student options") var scoring: ScoringOptions
+    @OptionGroup(title: "Student options") var weights: WeightOptions
 
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower and tokenizer).") var teacher: String
     @Option(help: "The stage-1 student folder (from `mkt distill`).") var student: String
@@ -46,9 +47,9 @@ struct PromptTuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try CLIPModel.load(directory: teacher)
+        let clip = try weights.clip(teacher)
         let tokenizer = try CLIPTokenizer(directory: teacher)
-        let studentModel = try TwoStreamStudent.load(directory: student)
+        let studentModel = try weights.student(student)
         guard studentModel.configuration.projectionDim == clip.configuration.projectionDim else {
             throw TrainingInputError(path: student, problem: "projection_dim \(studentModel.configuration.projectionDim) differs from the teacher's \(clip.configuration.projectionDim)")
         }
@@ -70,6 +71,7 @@ struct PromptTuneCommand: ParsableCommand {
         } else {
             print("no step taken; prompt in \(output)/prompt.safetensors")
         }
+        try Interrupt.exitIfRequested()
     }
 
     /// The stage-2 settings of these options for a student with `vision`'s patch grid.

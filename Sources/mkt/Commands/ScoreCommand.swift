@@ -29,6 +29,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Write the [N, L] scores here (.npy).") var output: String?
     @Option(parsing: .unconditional, help: "Labels to print per image.") var top = 10
     @OptionGroup var scoring: ScoringOptions
+    @OptionGroup var weights: WeightOptions
     @Option(help: "Preprocessing: mkt (MKT's evaluation transform) or clip.") var preset: PreprocessPreset = .mkt
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
 
@@ -38,9 +39,9 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try CLIPModel.load(directory: teacher)
+        let clip = try weights.clip(teacher)
         let tokenizer = try CLIPTokenizer(directory: teacher)
-        let model = try TwoStreamStudent.load(directory: student)
+        let model = try weights.student(student)
         let rule = try scoring.scoring(for: model.configuration.vision)
         let names = try TextList.labels(labels)
         let files = try ImageFiles(list: images, preset: preset, size: model.configuration.vision.imageSize)

@@ -22,6 +22,7 @@ struct ZeroShotCommand: ParsableCommand {
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
     @Option(help: "Write the [N, L] score matrix here (.npy).") var scores: String?
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
+    @OptionGroup var weights: WeightOptions
 
     func validate() throws {
         try OptionCheck.integer("--top", top, atLeast: 1)
@@ -29,7 +30,7 @@ struct ZeroShotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try CLIPModel.load(directory: model)
+        let clip = try weights.clip(model)
         let tokenizer = try CLIPTokenizer(directory: model)
         let names = try TextList.labels(labels)
         let files = try ImageFiles(list: images, preset: preset, size: clip.configuration.vision.imageSize)

@@ -4,9 +4,9 @@ import MKTTraining
 
 /// The one progress renderer of the command line, over pipeline events, training events and
 /// plain counts: a redrawn bar on a terminal, plain lines otherwise (logs, CI; at most one
-/// progress line every few seconds per task). Thread-safe. It installs the one Ctrl-C path
-/// (``Interrupt``): training answers `.stop` once Ctrl-C was pressed, so the loop writes its
-/// checkpoint and `--resume` continues.
+/// progress line every few seconds per task). Thread-safe. It is the one Ctrl-C path of
+/// training (``Interrupt``): training answers `.stop` once a signal arrived, so the loop writes
+/// its checkpoint and `--resume` continues.
 ///
 /// Given a recipe's expected seconds per stage, a pipeline run also shows the expected total up
 /// front, each stage's expectation as it starts, and beside each stage's ETA the time left for the
@@ -30,7 +30,6 @@ final class ProgressRenderer: @unchecked Sendable {
     init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, expectedSeconds: [String: Double] = [:]) {
         self.isTerminal = isTerminal
         self.expectedSeconds = expectedSeconds
-        Interrupt.install()
     }
 
     // MARK: Pipelines
@@ -87,6 +86,7 @@ final class ProgressRenderer: @unchecked Sendable {
     /// A callback for a training command's ``TrainingSession``: progress as `label`, and
     /// `.stop` after Ctrl-C.
     func training(_ label: String) -> (TrainingEvent) -> TrainingControl {
+        Interrupt.allowStopping()
         var first = 0, began = Date(), endless = false
         return { [self] event in
             lock.withLock {

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import MKTCLIP
+import MKTFormats
+import MKTStudent
+
+/// How a command loads model weights: NaN or infinity in a weight file is refused unless
+/// `--allow-nonfinite` is given, which loads it with a warning line naming the tensors.
+struct WeightOptions: ParsableArguments {
+    @Flag(help: "Load model weights holding NaN or infinity (refused otherwise), with a warning line naming them.")
+    var allowNonfinite = false
+
+    /// The CLIP model in `directory`.
+    func clip(_ directory: String) throws -> CLIPModel {
+        warnAboutNonfiniteWeights(directory)
+        return try CLIPModel.load(directory: directory, allowingNonfinite: allowNonfinite)
+    }
+
+    /// The two-stream student of the model (CLIP or student folder) in `directory`.
+    func student(_ directory: String) throws -> TwoStreamStudent {
+        warnAboutNonfiniteWeights(directory)
+        return try TwoStreamStudent.load(directory: directory, allowingNonfinite: allowNonfinite)
+    }
+
+    private func warnAboutNonfiniteWeights(_ directory: String) {
+        guard allowNonfinite else { return }
+        let path = (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + "/model.safetensors"
+        guard let names = try? SafetensorsFile(path: path).nonfiniteTensors(), let first = names.first else { return }
+        let more = names.count > 1 ? " and \(names.count - 1) more" : ""
+        FileHandle.standardError.write(Data("warning: \(path): tensor '\(first)'\(more) hold NaN or infinity; loaded because of --allow-nonfinite\n".utf8))
+    }
+}
