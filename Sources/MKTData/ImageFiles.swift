@@ -18,16 +18,22 @@ public struct ImageFiles: Sendable {
     /// The decoding and evaluation transform (preset and crop size S).
     public let preprocessor: Preprocessor
 
-    /// Image files `paths`, preprocessed with `preset` to `size` pixels.
-    public init(paths: [String], preset: PreprocessPreset, size: Int) {
+    /// Image files `paths`, preprocessed with `preset` to `size` pixels, decoded by `decoder`.
+    public init(paths: [String], preset: PreprocessPreset, size: Int, decoder: ImageDecoder = ImageDecoder()) {
         self.paths = paths
-        preprocessor = Preprocessor(preset: preset, size: size)
+        preprocessor = Preprocessor(preset: preset, size: size, decoder: decoder)
+    }
+
+    /// Files `paths` with the transform of another ``ImageFiles``.
+    init(paths: [String], preprocessor: Preprocessor) {
+        self.paths = paths
+        self.preprocessor = preprocessor
     }
 
     /// The files of an image list (``MKTFormats/TextList/imagePaths(_:)``).
     /// - Throws: ``MKTFormats/FormatError`` naming the list when it is missing or empty.
-    public init(list: String, preset: PreprocessPreset, size: Int) throws {
-        self.init(paths: try TextList.imagePaths(list), preset: preset, size: size)
+    public init(list: String, preset: PreprocessPreset, size: Int, decoder: ImageDecoder = ImageDecoder()) throws {
+        self.init(paths: try TextList.imagePaths(list), preset: preset, size: size, decoder: decoder)
     }
 
     /// N.

@@ -1,6 +1,6 @@
 import CImageCodecs
 
-/// Decodes PNG and JPEG files into ``RGBImage``s exactly as Pillow's
+/// Decodes PNG, JPEG, WebP, GIF, BMP and TIFF files into ``RGBImage``s exactly as Pillow's
 /// `Image.open(f).convert("RGB")` does.
 ///
 /// The format is detected from the first bytes, never from the file name. Conversion rules
@@ -8,7 +8,10 @@ import CImageCodecs
 /// dropped, not composited; palettes are expanded (tRNS ignored); 16-bit colour keeps the high
 /// byte; 16-bit grey (Pillow mode `I;16`) clips values above 255 to 255; CMYK and YCCK JPEGs are
 /// read as Adobe-inverted CMYK and converted with Pillow's integer formula. EXIF orientation is
-/// not applied. See Docs/Images.md for the full list.
+/// not applied. WebP and GIF give their first frame (GIF: the logical screen, outside the frame
+/// the transparent or first palette colour), alpha dropped; BMP and TIFF follow Pillow's modes
+/// (palettes, grey ramps, 5-5-5 and 5-6-5 pixels, 16-bit samples, premultiplied alpha divided
+/// out). See Docs/Images.md for the full list.
 ///
 /// ```swift
 /// let decoder = ImageDecoder(maxPixels: 50_000_000)
@@ -17,8 +20,8 @@ import CImageCodecs
 ///
 /// Every failure is an ``ImageError`` that names the file: a missing or empty file, truncated or
 /// corrupt data, an unsupported format, or an image with more than ``maxPixels`` pixels
-/// (a decompression bomb). libpng's and libjpeg's fatal errors are caught in C; decoding never
-/// crashes or exits the process.
+/// (a decompression bomb). libpng's and libjpeg's fatal errors and libtiff's messages are caught
+/// in C; decoding never crashes, prints or exits the process.
 public struct ImageDecoder: Sendable {
     /// The default pixel limit: 178,956,970 pixels, the size at which Pillow refuses to open an
     /// image (`2 * Image.MAX_IMAGE_PIXELS`).
@@ -38,14 +41,14 @@ public struct ImageDecoder: Sendable {
 
     /// Reads and decodes the file at `path`.
     ///
-    /// - Parameter path: A PNG or JPEG file.
+    /// - Parameter path: An image file (PNG, JPEG, WebP, GIF, BMP or TIFF).
     /// - Returns: The image as 8-bit RGB, [H, W, 3].
     /// - Throws: ``ImageError`` naming `path`.
     public func decode(contentsOf path: String) throws -> RGBImage {
         try decode(FileBytes.read(path), path: path)
     }
 
-    /// Decodes a PNG or JPEG held in memory.
+    /// Decodes an image file held in memory.
     ///
     /// - Parameters:
     ///   - bytes: The encoded file.
@@ -135,7 +138,7 @@ public struct ImageDecoder: Sendable {
         }
         return ImageInfo(
             width: Int(info.width), height: Int(info.height),
-            format: info.format == Int32(MKT_FORMAT_PNG.rawValue) ? .png : .jpeg,
+            format: ImageFormat(code: info.format) ?? .png,
             channels: Int(info.channels), bitDepth: Int(info.bit_depth),
             isPalette: info.palette != 0, isInterlaced: info.interlaced != 0)
     }

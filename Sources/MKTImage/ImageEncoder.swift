@@ -13,12 +13,17 @@ public enum ImageEncoder {
     ///
     /// - Parameters:
     ///   - image: The pixels to encode.
-    ///   - format: `.png` (8-bit RGB, lossless) or `.jpeg` (baseline, 4:2:0 chroma).
+    ///   - format: `.png` (8-bit RGB, lossless) or `.jpeg` (baseline, 4:2:0 chroma); the other
+    ///     formats are read-only.
     ///   - quality: JPEG quality 1...100 (ignored for PNG).
     ///   - compressionLevel: zlib level 0...9 for PNG (ignored for JPEG).
     /// - Throws: ``ImageError`` of kind `.encoding`.
     public static func encode(_ image: RGBImage, as format: ImageFormat, quality: Int = 90,
                               compressionLevel: Int = 6) throws -> [UInt8] {
+        guard format == .png || format == .jpeg else {
+            throw ImageError(path: "<memory>", kind: .encoding,
+                             problem: "cannot write \(format.rawValue): MKT writes PNG and JPEG")
+        }
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 240)
@@ -28,7 +33,7 @@ public enum ImageEncoder {
                 case .png:
                     return mkt_encode_png(pixels.baseAddress, Int32(image.width), Int32(image.height),
                                           Int32(compressionLevel), &output, &size, text.baseAddress, text.count)
-                case .jpeg:
+                default:
                     return mkt_encode_jpeg(pixels.baseAddress, Int32(image.width), Int32(image.height),
                                            Int32(quality), &output, &size, text.baseAddress, text.count)
                 }

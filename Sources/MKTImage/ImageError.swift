@@ -15,7 +15,8 @@ public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
         case truncated
         /// The data is damaged.
         case corrupt
-        /// Not a PNG or JPEG, or a variant that is not supported (e.g. a 12-bit JPEG).
+        /// Not a known image format, or a variant that is not supported (e.g. a 12-bit JPEG, a
+        /// tiled TIFF).
         case unsupported
         /// More pixels than the decoder's limit (a decompression-bomb guard).
         case tooLarge

@@ -6,7 +6,11 @@ import MKTSupport
 ///
 /// Encoding a text: ``CLIPTextCleaner`` (ftfy-style fixing, HTML unescaping, whitespace
 /// collapse, lower-casing), ``PreTokenizer`` (the CLIP regular expression), UTF-8 bytes through
-/// ``ByteToUnicode``, ``BytePairEncoder``. A tokenized text is
+/// ``ByteToUnicode``, ``BytePairEncoder``. The texts `<|startoftext|>` and `<|endoftext|>` inside
+/// a text (after cleaning, so in any case) become the start and end tokens (49406, 49407), as in
+/// OpenAI's `SimpleTokenizer` and transformers' `CLIPTokenizer`; open_clip spells its special
+/// tokens `<start_of_text>` and `<end_of_text>` and reads `<|startoftext|>` as ordinary text (see
+/// Docs/Tokenizer.md). A tokenized text is
 /// `[start] + ids + [end]`, truncated to the context length with the end token kept last
 /// (OpenAI's `truncate=True`) and, in the padded form, filled with zeros.
 ///
@@ -73,11 +77,23 @@ public final class CLIPTokenizer: Sendable {
         ids.reserveCapacity(cleaned.count)
         var bytes: [UInt8] = []
         for range in PreTokenizer.split(cleaned) {
+            if let special = specialToken(cleaned[range]) {
+                ids.append(special)
+                continue
+            }
             bytes.removeAll(keepingCapacity: true)
             for scalar in cleaned[range] { bytes.append(contentsOf: UTF8.encode(scalar)!) }
             ids.append(contentsOf: encoder.encode(word: bytes))
         }
         return ids
+    }
+
+    /// The start or end token when `word` is exactly its text (OpenAI's BPE cache entries).
+    private func specialToken(_ word: ArraySlice<Unicode.Scalar>) -> Int32? {
+        guard word.first == "<", word.count == 13 || word.count == 15 else { return nil }
+        if word.elementsEqual(Self.startSymbol.unicodeScalars) { return startToken }
+        if word.elementsEqual(Self.endSymbol.unicodeScalars) { return endToken }
+        return nil
     }
 
     /// `[start] + encode(text) + [end]`, truncated to `contextLength` ids with the end token

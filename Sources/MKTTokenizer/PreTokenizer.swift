@@ -1,7 +1,9 @@
 /// CLIP's word splitter, the regular expression
-/// `'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+` (case-insensitive, as Python's
-/// `regex` module runs it), implemented over Unicode scalars:
+/// `<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+`
+/// (case-insensitive, as Python's `regex` module runs it), implemented over Unicode scalars:
 ///
+/// - the special-token texts `<|startoftext|>` and `<|endoftext|>` (either case; `ſ` counts as
+///   `s`) are tokens of their own, wherever they stand;
 /// - an apostrophe followed by `s`, `t`, `re`, `ve`, `m`, `ll` or `d` (either case; `ſ` counts
 ///   as `s` under case-insensitive matching) is a token of its own;
 /// - a run of letters (general category L*) is one token;
@@ -41,9 +43,28 @@ public enum PreTokenizer {
         Array($0.unicodeScalars)
     }
 
+    /// The special-token texts the regular expression matches first.
+    private static let specialTexts: [[Unicode.Scalar]] = ["<|startoftext|>", "<|endoftext|>"].map {
+        Array($0.unicodeScalars)
+    }
+
+    /// The length of the special-token text at `index` of `text`, or 0.
+    private static func specialLength(_ text: [Unicode.Scalar], at index: Int) -> Int {
+        for special in specialTexts where index + special.count <= text.count {
+            var matched = true
+            for (offset, letter) in special.enumerated() where !matchesLetter(text[index + offset], letter) {
+                matched = false
+                break
+            }
+            if matched { return special.count }
+        }
+        return 0
+    }
+
     /// Case-insensitive equality of a text scalar with a lower-case ASCII pattern letter.
     private static func matchesLetter(_ scalar: Unicode.Scalar, _ letter: Unicode.Scalar) -> Bool {
-        if scalar == letter || scalar.value == letter.value - 0x20 { return true }
+        if scalar == letter { return true }
+        if letter.properties.isLowercase, scalar.value == letter.value - 0x20 { return true }
         return letter == "s" && scalar.value == 0x17F
     }
 
@@ -54,6 +75,14 @@ public enum PreTokenizer {
         let count = text.count
         scan: while index < count {
             let scalar = text[index]
+            if scalar == "<" {
+                let length = specialLength(text, at: index)
+                if length > 0 {
+                    tokens.append(index..<(index + length))
+                    index += length
+                    continue scan
+                }
+            }
             if scalar == "'" {
                 for suffix in contractions where index + suffix.count < count {
                     var matched = true

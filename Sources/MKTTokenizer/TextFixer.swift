@@ -17,7 +17,7 @@ import Foundation
 /// 9. control and format characters removed (U+0000...U+0008, U+000B, U+000E...U+001F, U+007F,
 ///    U+206A...U+206F, U+FEFF, U+FFF9...U+FFFC);
 /// 10. NFC normalisation (Unicode 14 rules, see ``nfc(_:)``).
-enum TextFixer {
+package enum TextFixer {
     private static let ligatures = TableParsing.scalarMap(TextFixTables.ligatures)
     private static let widthMap = TableParsing.scalarMap(TextFixTables.widthMap)
     private static let controlCharacters = ScalarSet(codes: TableParsing.codeSet(TextFixTables.controlCharacters))
@@ -130,7 +130,10 @@ enum TextFixer {
     /// Canonical composition (NFC) as the reference Python's Unicode 14 database does it:
     /// characters assigned later are unassigned there (combining class 0, no decomposition),
     /// so they are kept as they are and split the text into separately normalised runs.
-    static func nfc(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    /// Foundation composes each run; Hangul is then composed by Unicode's arithmetic
+    /// (``composeHangul(_:)``), which Foundation on Linux leaves undone for an LV syllable
+    /// followed by a trailing consonant.
+    package static func nfc(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         // Text below U+0300 has no combining marks and no composable pairs: already NFC.
         if text.allSatisfy({ $0.value < 0x300 }) { return text }
         var out: [Unicode.Scalar] = []
@@ -150,6 +153,30 @@ enum TextFixer {
             }
         }
         flush()
+        return composeHangul(out)
+    }
+
+    /// Hangul composition of Unicode's section 3.12 on text that is otherwise NFC: a leading
+    /// consonant U+1100...U+1112 and a vowel U+1161...U+1175 become an LV syllable, and an LV
+    /// syllable followed by a trailing consonant U+11A8...U+11C2 becomes an LVT syllable.
+    static func composeHangul(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard text.contains(where: { (0x1100...0x11C2).contains($0.value) }) else { return text }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.count)
+        for scalar in text {
+            let value = scalar.value
+            if let last = out.last?.value {
+                if (0x1100...0x1112).contains(last), (0x1161...0x1175).contains(value) {
+                    out[out.count - 1] = Unicode.Scalar(0xAC00 + ((last - 0x1100) * 21 + (value - 0x1161)) * 28)!
+                    continue
+                }
+                if (0xAC00...0xD7A3).contains(last), (last - 0xAC00) % 28 == 0, (0x11A8...0x11C2).contains(value) {
+                    out[out.count - 1] = Unicode.Scalar(last + (value - 0x11A7))!
+                    continue
+                }
+            }
+            out.append(scalar)
+        }
         return out
     }
 }

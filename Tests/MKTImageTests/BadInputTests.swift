@@ -42,7 +42,8 @@ import TestSupport
 
     @Test func garbageAndOtherFormats() throws {
         #expect(failure(try write(Array("this is not an image\n".utf8), "garbage.jpg"))?.kind == .unsupported)
-        #expect(failure(try write(Array("GIF89a....".utf8), "image.gif"))?.kind == .unsupported)
+        #expect(failure(try write(Array("8BPS\u{0}\u{1}....".utf8), "image.psd"))?.kind == .unsupported)
+        #expect(failure(try write(Array("GIF89a....".utf8), "image.gif"))?.kind == .truncated)
         // A JPEG signature followed by garbage, and a PNG signature followed by garbage.
         #expect(failure(try write([0xFF, 0xD8, 0xFF] + Array(repeating: 0x41, count: 100), "bad.jpg"))?.kind == .corrupt)
         let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

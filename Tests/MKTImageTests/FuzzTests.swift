@@ -13,6 +13,11 @@ import TestSupport
         "image-extra/decode/rgb8-interlaced.png", "image-extra/decode/palette4-trns.png",
         "image-extra/decode/grey16.png", "image-extra/decode/cmyk.jpg", "image-extra/decode/greyalpha16.png",
         "image-extra/decode/grey-progressive.jpg",
+        "image-formats/webp-lossy-alpha.webp", "image-formats/webp-lossless.webp", "image-formats/webp-animated.webp",
+        "image-formats/gif-interlaced.gif", "image-formats/gif-offset-frame.gif", "image-formats/bmp-rle8.bmp",
+        "image-formats/bmp-rle4.bmp", "image-formats/bmp-rgb565.bmp", "image-formats/bmp-palette4.bmp",
+        "image-formats/tiff-rgb-lzw.tif", "image-formats/tiff-rgba.tif", "image-formats/tiff-bilevel-g4.tif",
+        "image-formats/tiff-palette.tif", "image-formats/tiff-grey16.tif",
     ]
 
     @Test func mutatedFilesNeverCrash() throws {

@@ -39,7 +39,8 @@ import TestSupport
         let image = try ImageDecoder().decode(contentsOf: renamed)
         #expect(image == (try Reference.image("decoded/chelsea-small-150x100.npy")))
         #expect(ImageFormat.detect(try Reference.bytes("images/astronaut-q90.jpg")) == .jpeg)
-        #expect(ImageFormat.detect(Array("GIF89a".utf8)) == nil)
+        #expect(ImageFormat.detect(Array("GIF89a".utf8)) == .gif)
+        #expect(ImageFormat.detect(Array("GIF88a".utf8)) == nil)
     }
 
     @Test func headerInfo() throws {

@@ -1,7 +1,7 @@
 import MKTTokenizer
 import Testing
 
-/// CLIP's word splitter: `'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+`.
+/// CLIP's word splitter: `<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+`.
 @Suite struct PreTokenizerTests {
     @Test func lettersNumbersAndSymbols() {
         #expect(PreTokenizer.split("it's a 12-year-old cat's toy!!! naïve 東京 👍🏽 x²")
@@ -34,5 +34,14 @@ import Testing
         #expect(PreTokenizer.split("e\u{301}") == ["e", "\u{301}"])
         #expect(PreTokenizer.split("x\u{345}y") == ["x", "y"])
         #expect(PreTokenizer.split("") == [])
+    }
+
+    @Test func specialTokenTextsAreTokensOfTheirOwn() {
+        #expect(PreTokenizer.split("a<|endoftext|>b <|startoftext|>!") == ["a", "<|endoftext|>", "b", "<|startoftext|>", "!"])
+        // Case-insensitive like the rest of the expression (the long s counts as s).
+        #expect(PreTokenizer.split("<|EndOfText|><|ſtartoftext|>") == ["<|EndOfText|>", "<|ſtartoftext|>"])
+        // Anything short of the whole text is ordinary symbols and letters.
+        #expect(PreTokenizer.split("<|endoftext>") == ["<|", "endoftext", ">"])
+        #expect(PreTokenizer.split("<end_of_text>") == ["<", "end", "_", "of", "_", "text", ">"])
     }
 }

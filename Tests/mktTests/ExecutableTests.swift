@@ -43,3 +43,41 @@ import Testing
         #expect(result.stderr == "Error: --n-ctx must be at least 1 (got 0)\n")
     }
 }
+
+/// `mkt preprocess --on-error skip` over a list with a GIF, a WebP, a truncated JPEG and good
+/// images: the good ones are written in order, the truncated one is listed.
+@Suite struct OnErrorSkipTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    @Test func preprocessSkipsTheTruncatedJPEGOnly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-skip-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/images/astronaut-q90.jpg"))
+        try jpeg.prefix(jpeg.count / 3).write(to: URL(fileURLWithPath: folder + "/truncated.jpg"))
+        let list = [
+            Self.fixtures + "/images/chelsea-small-150x100.png", Self.fixtures + "/image-formats/gif-animated.gif",
+            folder + "/truncated.jpg", Self.fixtures + "/image-formats/webp-lossy-alpha.webp",
+            Self.fixtures + "/images/coffee-progressive.jpg",
+        ]
+        try Data(list.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/list.txt"))
+        let output = folder + "/pixels.npy"
+        let base = ["preprocess", "--preset", "clip", "--size", "8", "--input", folder + "/list.txt", "--output", output]
+
+        let failed = try ExecutableTests.run(base)
+        #expect(failed.status != 0 && failed.stderr.contains("truncated.jpg"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        let result = try ExecutableTests.run(base + ["--on-error", "skip"])
+        #expect(result.status == 0)
+        // Progress lines, then the one-line summary.
+        let summary = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(summary.hasPrefix("skipped 1 of 5 images") && summary.contains("truncated.jpg: truncated JPEG"))
+        let pixels = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(String(decoding: pixels.prefix(128), as: UTF8.self).contains("'shape': (4, 3, 8, 8)"))
+        #expect(try String(contentsOfFile: output + ".rows.txt", encoding: .utf8) == "0\n1\n3\n4\n")
+        let skipped = try String(contentsOfFile: folder + "/skipped.txt", encoding: .utf8)
+        #expect(skipped.hasPrefix("2\t\(folder)/truncated.jpg\ttruncated JPEG") && skipped.filter { $0 == "\n" }.count == 1)
+    }
+}

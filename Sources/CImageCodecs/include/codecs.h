@@ -1,10 +1,13 @@
 /*
- * CImageCodecs: a small C shim over libpng and libjpeg(-turbo).
+ * CImageCodecs: a small C shim over libpng, libjpeg(-turbo), libwebp and libtiff, with GIF and
+ * BMP decoders of its own.
  *
- * Both libraries report fatal errors by jumping out of the decoder (libpng with longjmp,
- * libjpeg through `error_exit`, which by default ends the process). The functions here catch
- * those jumps with setjmp and turn them into status codes and a one-line message, so that a
- * corrupt, truncated or hostile file can never crash the caller.
+ * libpng and libjpeg report fatal errors by jumping out of the decoder (libpng with longjmp,
+ * libjpeg through `error_exit`, which by default ends the process); libtiff prints through
+ * global handlers. The functions here catch those jumps with setjmp, route libtiff's messages to
+ * a per-call handler, check every size and offset of the GIF and BMP decoders against the data,
+ * and turn failures into status codes and a one-line message, so that a corrupt, truncated or
+ * hostile file can never crash the caller.
  *
  * Decoding always produces 8-bit RGB, interleaved, row-major ([H, W, 3]), converted the way
  * Pillow's `Image.open(f).convert("RGB")` does (see Docs/Images.md for the rules).
@@ -22,7 +25,7 @@ extern "C" {
 /** Result of a codec call. */
 typedef enum {
     MKT_CODEC_OK = 0,
-    /** Not a PNG or JPEG, or a PNG/JPEG variant that cannot be decoded (e.g. 12-bit JPEG). */
+    /** Not a known format, or a variant that cannot be decoded (e.g. 12-bit JPEG, tiled TIFF). */
     MKT_CODEC_UNSUPPORTED = 1,
     /** The data is damaged (bad header, bad chunk, bad Huffman data, ...). */
     MKT_CODEC_CORRUPT = 2,
@@ -44,7 +47,11 @@ typedef enum {
 typedef enum {
     MKT_FORMAT_UNKNOWN = 0,
     MKT_FORMAT_PNG = 1,
-    MKT_FORMAT_JPEG = 2
+    MKT_FORMAT_JPEG = 2,
+    MKT_FORMAT_WEBP = 3,
+    MKT_FORMAT_GIF = 4,
+    MKT_FORMAT_BMP = 5,
+    MKT_FORMAT_TIFF = 6
 } mkt_image_format;
 
 /** What the header says about an image, and the message of the last failure. */
@@ -66,11 +73,13 @@ typedef struct {
     char message[240];
 } mkt_image_info;
 
-/** The format that the first bytes announce (PNG signature or JPEG SOI + marker). */
+/** The format that the first bytes announce (PNG signature, JPEG SOI + marker, `RIFF....WEBP`,
+    `GIF87a`/`GIF89a`, `BM`, `II*\0`/`MM\0*` or their BigTIFF forms). */
 int32_t mkt_detect_format(const uint8_t *data, size_t size);
 
 /**
- * Decodes a PNG or JPEG held in memory into 8-bit RGB.
+ * Decodes a PNG, JPEG, WebP (first frame), GIF (first frame), BMP or TIFF (first image) held in
+ * memory into 8-bit RGB.
  *
  * With `out == NULL` only the header is read: `info` gets the size and kind, and the pixel
  * limit is checked. Otherwise `out` must hold at least width * height * 3 bytes (read the

@@ -18,6 +18,7 @@ struct EmbedImagesCommand: ParsableCommand {
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var errors: ImageErrorOptions
 
     func validate() throws {
         try OptionCheck.integer("--batch-size", batchSize, atLeast: 1)
@@ -25,10 +26,13 @@ struct EmbedImagesCommand: ParsableCommand {
 
     func run() throws {
         let clip = try weights.clip(model)
-        let files = try ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize)
+        let screening = try errors.screen(
+            ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize), list: input)
+        let files = screening.kept
         let progress = ProgressRenderer().counter("embed-images", unit: "image", total: files.count)
         let embeddings = try files.map(batchSize: batchSize, progress: progress.update) { clip.imageFeatures($0) }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output)
+        try errors.report(screening, output: output)
         print("embedded \(files.count) images → \(output) [\(files.count), \(embeddings.shape[1])]")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTData
 import MKTFormats
 import MKTImage
 import MKTSupport
@@ -9,14 +10,17 @@ import MKTSupport
 /// Every image is decoded before the output file appears: the pixels are streamed, chunk by chunk,
 /// into a temporary file that is renamed into place at the end. A bad image (missing, empty,
 /// truncated, corrupt, unsupported, too large) stops the command with a one-line message naming
-/// the file, and no output file is left behind.
+/// the file, and no output file is left behind; with `--on-error skip` bad images are left out
+/// (skipped.txt and PIXELS.npy.rows.txt beside the output say which, and which rows remain).
 struct PreprocessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preprocess",
         abstract: "Decode, resize, centre-crop and normalise images into PIXELS.npy (<f4 [N, 3, S, S]).",
         discussion: """
             Presets: clip (shorter side S, bicubic, centre crop S, CLIP mean/std) and mkt (shorter \
-            side int(S / crop_pct) with crop_pct 224/256 up to S = 224 and 1 above, centre crop S, ImageNet mean/std). Pixels match Pillow + torchvision.
+            side int(S / crop_pct) with crop_pct 224/256 up to S = 224 and 1 above, centre crop S, ImageNet mean/std). Pixels match Pillow + torchvision. \
+            Reads PNG, JPEG, WebP, GIF, BMP and TIFF. With --on-error skip the rows are the images \
+            that decode, in list order; OUTPUT.rows.txt gives their list indices.
             """)
 
     @Option(help: "The transform: clip or mkt.")
@@ -37,6 +41,8 @@ struct PreprocessCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Refuse images with more pixels than this (decompression-bomb guard; 0 = no limit).")
     var maxPixels: Int = ImageDecoder.defaultMaxPixels
 
+    @OptionGroup var errors: ImageErrorOptions
+
     func validate() throws {
         try OptionCheck.integer("--size", size, atLeast: 1)
         try OptionCheck.integer("--threads", threads, atLeast: 1)
@@ -44,9 +50,10 @@ struct PreprocessCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = try TextList.imagePaths(input)
-        let preprocessor = Preprocessor(preset: preset, size: size,
-                                        decoder: ImageDecoder(maxPixels: maxPixels))
+        let files = try ImageFiles(list: input, preset: preset, size: size, decoder: ImageDecoder(maxPixels: maxPixels))
+        let screening = try errors.screen(files, list: input)
+        let paths = screening.kept.paths
+        let preprocessor = files.preprocessor
         let n = paths.count
         let reporter = ProgressRenderer().counter("preprocess", unit: "image", total: n)
         let workers = threads ?? Parallel.coreCount
@@ -65,6 +72,7 @@ struct PreprocessCommand: ParsableCommand {
             writer.cancel()
             throw error
         }
+        try errors.report(screening, output: output)
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let rate = seconds > 0 ? Double(n) / seconds : 0

@@ -32,6 +32,7 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var weights: WeightOptions
     @Option(help: "Preprocessing: mkt (MKT's evaluation transform) or clip.") var preset: PreprocessPreset = .mkt
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
+    @OptionGroup var errors: ImageErrorOptions
 
     func validate() throws {
         try OptionCheck.integer("--top", top, atLeast: 1)
@@ -44,7 +45,9 @@ struct ScoreCommand: ParsableCommand {
         let model = try weights.student(student)
         let rule = try scoring.scoring(for: model.configuration.vision)
         let names = try TextList.labels(labels)
-        let files = try ImageFiles(list: images, preset: preset, size: model.configuration.vision.imageSize)
+        let screening = try errors.screen(
+            ImageFiles(list: images, preset: preset, size: model.configuration.vision.imageSize), list: images)
+        let files = screening.kept
         let paths = files.paths
         let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template)
         let progress = ProgressRenderer().counter("score", unit: "image", total: paths.count)
@@ -53,6 +56,7 @@ struct ScoreCommand: ParsableCommand {
             return rule.scores(global: global, local: local, labels: embeddings)
         }
         if let output { try NpyArray(floats: scores.scalars, shape: scores.shape).write(to: output) }
+        try errors.report(screening, output: output)
         let values = scores.scalars, l = names.count
         for (i, path) in paths.enumerated() {
             let row = Array(values[(i * l)..<((i + 1) * l)])

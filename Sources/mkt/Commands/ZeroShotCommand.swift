@@ -23,6 +23,7 @@ struct ZeroShotCommand: ParsableCommand {
     @Option(help: "Write the [N, L] score matrix here (.npy).") var scores: String?
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var errors: ImageErrorOptions
 
     func validate() throws {
         try OptionCheck.integer("--top", top, atLeast: 1)
@@ -33,7 +34,9 @@ struct ZeroShotCommand: ParsableCommand {
         let clip = try weights.clip(model)
         let tokenizer = try CLIPTokenizer(directory: model)
         let names = try TextList.labels(labels)
-        let files = try ImageFiles(list: images, preset: preset, size: clip.configuration.vision.imageSize)
+        let screening = try errors.screen(
+            ImageFiles(list: images, preset: preset, size: clip.configuration.vision.imageSize), list: images)
+        let files = screening.kept
         let paths = files.paths
         let classifier = TextClassifier(labels: names, templates: templates.isEmpty ? ["a photo of a {}."] : templates,
                                         model: clip, tokenizer: tokenizer)
@@ -41,6 +44,7 @@ struct ZeroShotCommand: ParsableCommand {
         let embeddings = try files.map(batchSize: batchSize, progress: progress.update) { clip.imageFeatures($0) }
         let s = classifier.scores(imageEmbeddings: embeddings)
         if let scores { try NpyArray(floats: s.scalars, shape: s.shape).write(to: scores) }
+        try errors.report(screening, output: scores)
         let values = s.scalars, l = names.count, k = min(top, l)
         for (i, path) in paths.enumerated() {
             let row = Array(values[(i * l)..<((i + 1) * l)])
