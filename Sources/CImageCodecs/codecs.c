@@ -50,10 +50,8 @@ int32_t mkt_decode_rgb8(const uint8_t *data, size_t size, uint64_t max_pixels,
     case MKT_FORMAT_TIFF:
         return mkt_decode_tiff(data, size, max_pixels, info, out, out_capacity);
     case MKT_FORMAT_PNG:
-        info->format = MKT_FORMAT_PNG;
         return mkt_decode_png(data, size, max_pixels, info, out, out_capacity);
     case MKT_FORMAT_JPEG:
-        info->format = MKT_FORMAT_JPEG;
         return mkt_decode_jpeg(data, size, max_pixels, info, out, out_capacity);
     default:
         mkt_set_message(info->message, sizeof(info->message),

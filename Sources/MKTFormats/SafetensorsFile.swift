@@ -79,10 +79,10 @@ public struct SafetensorsFile: Sendable {
             throw FormatError(path: path, problem: "truncated safetensors file: header says \(headerLength) bytes, file has \(data.count - 8)")
         }
         dataStart = 8 + headerLength
-        let headerData = data.subdata(in: data.startIndex + 8 ..< data.startIndex + 8 + headerLength)
+        let header = [UInt8](data[(data.startIndex + 8)..<(data.startIndex + 8 + headerLength)])
         let members: [StrictJSON.Member]
         do {
-            guard case let .object(m) = try StrictJSON.parse([UInt8](headerData)) else {
+            guard case let .object(m) = try StrictJSON.parse(header) else {
                 throw FormatError(path: path, problem: "safetensors header is not a JSON object")
             }
             members = m

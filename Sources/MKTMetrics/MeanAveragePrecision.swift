@@ -17,8 +17,6 @@ public struct MeanAveragePrecision: Codable, Sendable, Equatable {
     /// The mean positive rate (chance level of mAP).
     public var chance: Double
 
-    /// mAP over chance.
-    public var timesChance: Double { chance > 0 ? mAP / chance : 0 }
 
     /// AP per column of scores [N, L] against labels [N, L] (+1 positive, −1 negative,
     /// 0 unknown), for label `names` [L].

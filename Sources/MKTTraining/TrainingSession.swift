@@ -104,7 +104,12 @@ public final class TrainingSession<T: Trainer> {
             step = state.step
             position = (state.epoch, state.iteration)
         }
+        // A checkpoint is written once per step count: an epoch end, a `checkpointEvery` step and
+        // the run's end can fall on the same step.
+        var savedStep: Int?
         func save() throws {
+            guard savedStep != step else { return }
+            savedStep = step
             try folder.saveCheckpoint(RunState(step: step, epoch: position.epoch, iteration: position.iteration)) { into in
                 try trainer.trainedModule.save(to: into + "/model.safetensors")
                 try trainer.optimizer.save(to: into + "/optimizer.safetensors")

@@ -83,7 +83,7 @@ public struct PreprocessedImages: TrainingImages {
     }
 
     public func pixels(_ indices: [Int], epoch: Int) throws -> Tensor {
-        if indices == Array(0..<count) { return all }
+        if indices.count == count && indices.elementsEqual(0..<count) { return all }
         return all.gatherRows(indices)
     }
 }

@@ -47,8 +47,10 @@ struct DistillCommand: ParsableCommand {
     }
 
     func run() throws {
-        let teacherModel = try weights.student(teacher)
         let student = try weights.student(teacher)
+        // The frozen teacher starts from the same weights: a copy, not a second read.
+        let teacherModel = TwoStreamStudent(student.configuration)
+        teacherModel.update(student.parameters())
         let config = student.configuration
         let settings = try settings(blockCount: student.blockCount, vision: config.vision)
         let data = try TrainingInputs.images(imageSource(), labels: labels, imageSize: config.vision.imageSize, seed: settings.seed)
