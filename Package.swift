@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "MKTTraining", targets: ["MKTTraining"]),
         .library(name: "MKTDistill", targets: ["MKTDistill"]),
         .library(name: "MKTContrastive", targets: ["MKTContrastive"]),
+        .library(name: "MKTAdapter", targets: ["MKTAdapter"]),
         .library(name: "MKTReports", targets: ["MKTReports"]),
         .library(name: "MKTPipeline", targets: ["MKTPipeline"]),
     ],
@@ -77,12 +78,15 @@ let package = Package(
         .target(name: "MKTContrastive",
                 dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
                                "MKTSupport"]),
+        .target(name: "MKTAdapter",
+                dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTOptim", "MKTNN", "MKTFormats", "MKTTensor",
+                               "MKTSupport"]),
 
         // Outputs and composition.
         .target(name: "MKTReports",
                 dependencies: ["MKTMetrics", "MKTSupport", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
+                dependencies: ["MKTReports", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
                                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats", "MKTTensor",
                                "MKTSupport"]),
 
@@ -90,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "mkt",
             dependencies: [
-                "MKTPipeline", "MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
+                "MKTPipeline", "MKTReports", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
                 "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -128,6 +132,9 @@ let package = Package(
         .testTarget(name: "MKTContrastiveTests",
                     dependencies: ["MKTContrastive", "MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTTensor",
                                    "TestSupport"]),
+        .testTarget(name: "MKTAdapterTests",
+                    dependencies: ["MKTAdapter", "MKTTraining", "MKTData", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor",
+                                   "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests",
                     dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport",
