@@ -4,7 +4,8 @@ import MKTTraining
 
 /// The multi-label loss a TaI-Adapter trains with.
 public enum AdapterLoss: String, Codable, Sendable, CaseIterable {
-    /// The MKT/BiAM pairwise ranking loss (``MKTNN/RankingLoss``), as MKT and TaI-DPT.
+    /// The MKT/BiAM pairwise ranking loss (``MKTNN/RankingLoss``), as MKT and TaI-DPT; its
+    /// memory and time grow with B·L², so it suits label sets of a few hundred at most.
     case ranking
     /// Binary cross-entropy on the scores (``MKTNN/BinaryCrossEntropyLoss``).
     case bce
@@ -50,11 +51,12 @@ public struct AdapterConfiguration: Codable, Sendable, Equatable, EpochSettings 
     /// magnitudes matter, so off by default).
     public var normalizeInput: Bool = false
     /// σ of the Gaussian perturbation during training (0: none).
-    public var sigma: Double = 0.1
+    public var sigma: Double = 1
     /// How σ is scaled.
     public var sigmaScale: PerturbationScale = .relative
-    /// The loss.
-    public var loss: AdapterLoss = .ranking
+    /// The loss (asymmetric by default: linear in the label count, where the ranking loss'
+    /// pairs grow with its square).
+    public var loss: AdapterLoss = .asymmetric
     /// τ of the scores `τ · cos(A(x), w_c)`.
     public var logitScale: Double = 10
 

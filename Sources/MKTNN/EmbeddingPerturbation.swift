@@ -1,3 +1,4 @@
+import Foundation
 import MKTSupport
 import MKTTensor
 
@@ -13,8 +14,9 @@ import MKTTensor
 ///   that `‖ε‖ ≈ σ‖x‖` whatever the embeddings' magnitude;
 /// - ``none``: no noise (the paper's ablation).
 ///
-/// Noise is drawn row-major from the caller's ``MKTSupport/SplitMix64`` (Box–Muller), so a
-/// seed gives the same noise on every platform.
+/// Row r's noise comes from its own stream `SplitMix64(seed: s, stream: r)`, `s` one draw of
+/// the caller's generator, as Box–Muller pairs in Float (both the cosine and the sine value), so
+/// rows are drawn in parallel and a seed gives the same noise on every platform and core count.
 public enum EmbeddingPerturbation: Sendable, Equatable, Codable {
     case none
     case absolute(Float)
@@ -33,26 +35,36 @@ public enum EmbeddingPerturbation: Sendable, Equatable, Codable {
     public func apply(_ x: Tensor, using rng: inout SplitMix64) -> Tensor {
         guard isActive, x.count > 0 else { return x }
         let d = x.shape[x.rank - 1], rows = x.count / d
-        let noise = Tensor.normal(x.shape, using: &rng)                                        // [N, D], N(0, 1)
-        var scale = [Float](repeating: 0, count: rows)                                           // σ per row
-        switch self {
-        case .none: return x
-        case let .absolute(s):
-            for r in 0..<rows { scale[r] = s }
-        case let .relative(s):
+        let seed = rng.next()
+        let (sigma, relative): (Float, Bool) = switch self {
+        case .none: (0, false)
+        case let .absolute(s): (s, false)
+        case let .relative(s): (s, true)
+        }
+        let noise = Tensor(shape: x.shape) { out in                                             // [N, D]
             x.withUnsafeBufferPointer { p in
-                for r in 0..<rows {
-                    var sum: Float = 0
-                    for j in 0..<d { sum += p[r * d + j] * p[r * d + j] }
-                    scale[r] = s * sum.squareRoot() / Float(d).squareRoot()
+                Parallel.forEachChunk(rows, cost: d * 16) { range in
+                    for r in range {
+                        var scale = sigma
+                        if relative {
+                            var sum: Float = 0
+                            for j in 0..<d { sum += p[r * d + j] * p[r * d + j] }
+                            scale = sigma * sum.squareRoot() / Float(d).squareRoot()
+                        }
+                        var g = SplitMix64(seed: seed, stream: UInt64(r))
+                        var j = 0
+                        while j < d {
+                            let u1 = 1 - g.nextFloat(), u2 = g.nextFloat()                      // (0, 1], [0, 1)
+                            let radius = scale * (-2 * Foundation.log(u1)).squareRoot()
+                            let angle = 2 * Float.pi * u2
+                            out[r * d + j] = radius * Foundation.cos(angle)
+                            if j + 1 < d { out[r * d + j + 1] = radius * Foundation.sin(angle) }
+                            j += 2
+                        }
+                    }
                 }
             }
         }
-        let scaled = Tensor(shape: x.shape) { out in
-            noise.withUnsafeBufferPointer { n in
-                for r in 0..<rows { for j in 0..<d { out[r * d + j] = n[r * d + j] * scale[r] } }
-            }
-        }
-        return x + scaled
+        return x + noise
     }
 }
