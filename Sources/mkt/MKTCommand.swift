@@ -27,6 +27,8 @@ struct MKTCommand: AsyncParsableCommand {
             PromptTuneCommand.self,
             SynthWorldCommand.self,
             ContrastiveTuneCommand.self,
+            AdapterTrainCommand.self,
+            AdapterScoreCommand.self,
             BenchmarkCommand.self,
             DemoCommand.self,
             PipelinesCommand.self,

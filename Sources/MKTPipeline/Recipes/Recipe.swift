@@ -1,3 +1,4 @@
+import MKTAdapter
 import MKTData
 import MKTDistill
 
@@ -85,7 +86,7 @@ public enum Recipes {
             throw PipelineError(stage: nil, problem: "recipe nus-wide needs --teacher (a Hugging Face CLIP folder, e.g. openai/clip-vit-base-patch16)")
         }
         return teacherAgainstMKT("nus-wide", title: "MKT on NUS-WIDE", data: NUSWideDataset(root: root), teacher: teacher,
-                                 o, epochs: 20, promptEpochs: 4, batchSize: 64)
+                                 o, epochs: 20, promptEpochs: 4, batchSize: 64, adapterSentences: 20_000)
     }
 
     /// MKT end to end on a small synthetic set in NUS-WIDE's layout.
@@ -99,18 +100,23 @@ public enum Recipes {
         }
         return teacherAgainstMKT("synthetic", title: "MKT on synthetic NUS-WIDE",
                                  data: SyntheticNUSWideDataset(images: o.images ?? 400, seed: o.seed), teacher: teacher,
-                                 o, epochs: 4, promptEpochs: 2, batchSize: 32)
+                                 o, epochs: 4, promptEpochs: 2, batchSize: 32, adapterSentences: 2000)
     }
 
     /// The chain of the NUS-WIDE-layout recipes: `data`, the CLIP teacher and its zero-shot
-    /// scores, MKT (top-16; stage 1 and 2 with these defaults unless `o` sets them), ZSL and GZSL
-    /// evaluation with F1@3/5, and the report.
+    /// scores, TaI-Adapter with and without perturbation (trained on `adapterSentences`
+    /// generated sentences over the seen labels), MKT (top-16; stage 1 and 2 with these
+    /// defaults unless `o` sets them), ZSL and GZSL evaluation with F1@3/5, and the report.
     static func teacherAgainstMKT(_ name: String, title: String, data: any Stage, teacher: String, _ o: RecipeOptions,
-                                  epochs: Int, promptEpochs: Int, batchSize: Int) -> Pipeline {
-        Pipeline(name, summary: title) {
+                                  epochs: Int, promptEpochs: Int, batchSize: Int, adapterSentences: Int) -> Pipeline {
+        var adapter = AdapterConfiguration()
+        adapter.seed = o.seed
+        if let m = o.maxSteps { adapter.maxSteps = m }
+        return Pipeline(name, summary: title) {
             data
             CLIPTeacher(directory: teacher)
             TeacherZeroShot()
+            TaIAdapterMethod(corpus: .generated(count: adapterSentences, cooccurrence: false), settings: adapter)
             MKTMethod(topK: 16,
                       distill: Distill(epochs: o.epochs ?? epochs, batchSize: o.batchSize ?? batchSize, maxSteps: o.maxSteps, seed: o.seed),
                       promptTuning: PromptTuning(epochs: o.promptEpochs ?? promptEpochs, batchSize: o.batchSize ?? batchSize,
@@ -120,10 +126,11 @@ public enum Recipes {
         }
     }
 
-    /// The demo: a synthetic world, a teacher trained on it, MKT, a report.
+    /// The demo: a synthetic world, a teacher trained on it, TaI-Adapter (trained on generated
+    /// sentences, with and without perturbation), MKT, a report.
     public static let demo = Recipe(
         name: "demo",
-        summary: "the whole method with nothing downloaded: a synthetic world, a small CLIP teacher trained on it (LiT), MKT, and a report",
+        summary: "the whole method with nothing downloaded: a synthetic world, a small CLIP teacher trained on it (LiT), TaI-Adapter, MKT, and a report",
         usage: "[--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--images N]",
         expectedSeconds: [
             "Data (synthetic world)": 1, "Teacher pre-training": 36, "Teacher LiT": 70, "Teacher features": 1,
@@ -137,6 +144,8 @@ public enum Recipes {
             WorldTeacherPretraining(c)
             WorldTeacherLiT(c)
             TeacherZeroShot(prompts: .syntheticWorld)
+            TaIAdapterMethod(corpus: .generated(count: c.adapterSentences, cooccurrence: false), settings: c.adapter,
+                             prompts: .syntheticWorld)
             MKTMethod(topK: c.distillation.topK, prompts: .syntheticWorld,
                       distill: Distill(settings: c.distillation, augment: false),
                       promptTuning: PromptTuning(settings: c.promptTuning), scoreStageOne: true)
@@ -151,6 +160,7 @@ public enum Recipes {
         var c = WorldDemoSettings()
         c.distillation.seed = o.seed
         c.promptTuning.seed = o.seed
+        c.adapter.seed = o.seed
         if let epochs = o.epochs { c.distillation.epochs = epochs }
         if let epochs = o.promptEpochs { c.promptTuning.epochs = epochs }
         if let b = o.batchSize {
@@ -160,6 +170,7 @@ public enum Recipes {
         if let m = o.maxSteps {
             c.distillation.maxSteps = m
             c.promptTuning.maxSteps = m
+            c.adapter.maxSteps = m
             c.pretraining.steps = min(c.pretraining.steps, m)
             c.contrastive.steps = min(c.contrastive.steps, m)
         }

@@ -1,3 +1,4 @@
+import MKTAdapter
 import MKTCLIP
 import MKTContrastive
 import MKTData
@@ -25,6 +26,10 @@ public struct WorldDemoSettings: Codable, Sendable, Equatable {
     public var distillation: DistillationConfiguration
     /// MKT stage 2.
     public var promptTuning: PromptTuningConfiguration
+    /// TaI-Adapter (the ablation row is the same with σ = 0).
+    public var adapter = AdapterConfiguration()
+    /// Generated sentences the adapter trains on (over the seen labels).
+    public var adapterSentences = 5000
     /// The seed of the teacher's initialisation.
     public var seed: UInt64 = 0
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTAdapter
 import MKTCLIP
 import MKTData
 import MKTDistill
@@ -47,6 +48,28 @@ extension ProfileCommand {
         let session = TrainingSession(try PromptTuner(learner: learner, teacher: teacher, student: student, data: data,
                                                   configuration: settings))
         return ({ _ = try? session.takeStep(Array(0..<n)) }, "steps", 1)
+    }
+
+    /// One TaI-Adapter epoch (``TaIAdapterTrainer`` in a ``TrainingSession``, the library's
+    /// default settings but `--batch` sentences per step): `--sentences` cached text embeddings
+    /// [N, projection_dim] with 1–4 of the `--labels` (81 without) per sentence, a random frozen
+    /// classifier, perturbation, loss, backward and AdamW on the adapter.
+    func adapterEpoch(_ config: CLIPConfiguration, _ rng: inout SplitMix64) throws -> Workload {
+        let names = try labels.map { try TextList.labels($0) } ?? (0..<81).map { "label \($0)" }
+        let d = config.projectionDim, n = sentences
+        let corpus = TextCorpus.generated(labels: names, count: n, seed: 1)
+        let embeddings = Tensor.normal([n, d], using: &rng)                                     // [N, D]
+        let classifier = TextClassifier(labels: names, weight: Tensor.normal([names.count, d], using: &rng))
+        var settings = AdapterConfiguration()
+        settings.batchSize = batch
+        settings.epochs = 1
+        let trainer = try TaIAdapterTrainer(embeddings: embeddings, corpus: corpus, classifier: classifier, templates: [],
+                                            configuration: settings)
+        let plan = trainer.plan
+        return ({
+            let session = TrainingSession(trainer)
+            for indices in plan.batches(epoch: 0) { _ = try? session.takeStep(indices) }
+        }, "sentences", Double(plan.iterationsPerEpoch * batch))
     }
 
     /// Decoding and `clip` preprocessing (224) of every image of `--images` on `--threads`.

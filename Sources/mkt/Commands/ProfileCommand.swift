@@ -18,14 +18,16 @@ struct ProfileCommand: ParsableCommand {
         Cases: sgemm (N³), image (CLIP image tower forward), text (text tower over label prompts), \
         stage1 (one MKT stage-1 step: teacher forward + student forward/backward + AdamW), \
         stage2 (one prompt-tuning step over --labels: text tower forward/backward + ranking loss + \
-        AdamW on the context), preprocess (decode + `clip` preprocessing of the --images list).
+        AdamW on the context), adapter (one TaI-Adapter epoch over --sentences cached random text \
+        embeddings, --batch sentences per step, --labels or 81 labels), preprocess (decode + `clip` \
+        preprocessing of the --images list).
         Prints one line per timed run and the median. With --serve, runs are driven from stdin \
         (see ProfileCommand+Serve.swift), for side-by-side comparisons.
         """)
 
-    enum Case: String, ExpressibleByArgument, CaseIterable { case sgemm, image, text, stage1, stage2, preprocess }
+    enum Case: String, ExpressibleByArgument, CaseIterable { case sgemm, image, text, stage1, stage2, adapter, preprocess }
 
-    @Argument(help: "sgemm | image | text | stage1 | stage2 | preprocess") var workload: Case
+    @Argument(help: "sgemm | image | text | stage1 | stage2 | adapter | preprocess") var workload: Case
     @Option(help: "Model sizes: b16 (ViT-B/16), b32, or tiny.") var model = "b16"
     @Option(parsing: .unconditional, help: "Batch size (images, or prompts for text).") var batch = 8
     @Option(parsing: .unconditional, help: "Matrix size for sgemm.") var size = 1024
@@ -37,13 +39,14 @@ struct ProfileCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Prompts per text-tower forward pass for text with --labels.") var chunk = 128
     @Option(help: "An image list for preprocess.") var images: String?
     @Option(parsing: .unconditional, help: "Worker threads for preprocess.") var threads = 1
+    @Option(parsing: .unconditional, help: "Cached text embeddings of one adapter epoch.") var sentences = 100_000
     @Option(parsing: .unconditional, help: "Repetitions of the workload inside one timed run (times are per repetition).") var inner = 1
     @Flag(help: "After the warm-up print `ready`, then time one run per line read from stdin.") var serve = false
 
     func validate() throws {
         _ = try Self.config(model)
         for (option, value) in [("--batch", batch), ("--size", size), ("--runs", runs), ("--chunk", chunk),
-                                ("--threads", threads), ("--inner", inner)] {
+                                ("--threads", threads), ("--inner", inner), ("--sentences", sentences)] {
             try OptionCheck.integer(option, value, atLeast: 1)
         }
         try OptionCheck.integer("--tokens", tokens, in: 2...CLIPConfiguration.TextConfiguration().maxPositionEmbeddings)
@@ -73,6 +76,8 @@ struct ProfileCommand: ParsableCommand {
             (work, unit, perRun) = try labelPrompts(config, &rng)
         case .stage2:
             (work, unit, perRun) = try promptStep(config, &rng)
+        case .adapter:
+            (work, unit, perRun) = try adapterEpoch(config, &rng)
         case .preprocess:
             (work, unit, perRun) = try preprocessing()
         case .text:

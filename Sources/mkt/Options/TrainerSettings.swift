@@ -1,3 +1,4 @@
+import MKTAdapter
 import MKTContrastive
 import MKTDistill
 import MKTTraining
@@ -42,4 +43,9 @@ extension PromptTuningConfiguration: EpochTrainerSettings, TwoStreamSettings {}
 extension ContrastiveConfiguration: TrainerSettings {
     static var batchSizeHelp: String { "Image-caption pairs per step." }
     static var seedHelp: String { "Seed of the model initialisation and the batch order." }
+}
+
+extension AdapterConfiguration: EpochTrainerSettings {
+    static var batchSizeHelp: String { "Sentences per batch." }
+    static var seedHelp: String { "Seed of the adapter's initialisation, the batch order and the perturbation." }
 }
