@@ -134,7 +134,8 @@ public enum Recipes {
         usage: "[--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--images N]",
         expectedSeconds: [
             "Data (synthetic world)": 1, "Teacher pre-training": 36, "Teacher LiT": 70, "Teacher features": 1,
-            "Scores (CLIP zero-shot)": 1, "Student": 1, "Label embeddings": 1, "Distill": 16, "Scores (MKT stage 1)": 1,
+            "Scores (CLIP zero-shot)": 1, "Adapter corpus": 2, "Scores (TaI-Adapter)": 1,
+            "Scores (TaI-Adapter, no perturbation)": 1, "Student": 1, "Label embeddings": 1, "Distill": 16, "Scores (MKT stage 1)": 1,
             "Prompt tuning": 2, "Scores (MKT)": 1, "Evaluate": 1, "Report": 1,
         ]
     ) { o in
