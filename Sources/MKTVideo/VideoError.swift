@@ -33,11 +33,4 @@ public struct VideoError: PathError, Equatable {
     public let kind: Kind
     /// The explanation: what is wrong and where (frame, packet, line).
     public let problem: String
-
-    /// An error about `path`.
-    public init(path: String, kind: Kind, problem: String) {
-        self.path = path
-        self.kind = kind
-        self.problem = problem
-    }
 }
