@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MKTFormats", targets: ["MKTFormats"]),
         .library(name: "MKTImage", targets: ["MKTImage"]),
         .library(name: "MKTTokenizer", targets: ["MKTTokenizer"]),
+        .library(name: "MKTVideo", targets: ["MKTVideo"]),
         .library(name: "MKTCLIP", targets: ["MKTCLIP"]),
         .library(name: "MKTMetrics", targets: ["MKTMetrics"]),
         .library(name: "MKTData", targets: ["MKTData"]),
@@ -50,6 +51,13 @@ let package = Package(
         // A small C shim that catches libpng's longjmp, libjpeg's error_exit and libtiff's
         // messages, with GIF and BMP decoders of its own.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CWebP", "CTIFF"], path: "Sources/CImageCodecs"),
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
+        // A small C shim over FFmpeg: whole-file decoding with every failure a status and a
+        // message, frames converted to RGB24 as PyAV does, and encoding RGB frames.
+        .target(name: "CVideoCodecs", dependencies: ["CFFmpeg"], path: "Sources/CVideoCodecs",
+                linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"),
+                                 .linkedLibrary("avutil")]),
 
         // Core.
         .target(name: "MKTSupport"),
@@ -61,6 +69,7 @@ let package = Package(
         // Inputs.
         .target(name: "MKTImage", dependencies: ["MKTSupport", "CImageCodecs"]),
         .target(name: "MKTTokenizer", dependencies: ["MKTSupport"], resources: [.copy("Resources/clip-bpe")]),
+        .target(name: "MKTVideo", dependencies: ["MKTImage", "MKTSupport", "CVideoCodecs"]),
 
         // Models and method.
         .target(name: "MKTCLIP",
@@ -95,7 +104,7 @@ let package = Package(
             name: "mkt",
             dependencies: [
                 "MKTPipeline", "MKTReports", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
-                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
+                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTVideo", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -116,6 +125,7 @@ let package = Package(
         .testTarget(name: "MKTNNTests", dependencies: ["MKTNN", "MKTFormats", "MKTTensor", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTOptimTests", dependencies: ["MKTOptim", "MKTNN", "MKTTensor", "TestSupport"]),
         .testTarget(name: "MKTImageTests", dependencies: ["MKTImage", "MKTFormats", "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTVideoTests", dependencies: ["MKTVideo", "MKTImage", "MKTFormats", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTTokenizerTests", dependencies: ["MKTTokenizer", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTCLIPTests",
                     dependencies: ["MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTTokenizer", "TestSupport"]),

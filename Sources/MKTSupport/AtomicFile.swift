@@ -48,6 +48,20 @@ public final class AtomicFileWriter {
     /// - Throws: ``FileWriteError`` naming `path` when the folder cannot be created or written.
     public init(path: String) throws {
         self.path = path
+        temporary = try Self.temporaryPath(for: path)
+        TemporaryFiles.register(temporary)
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if descriptor < 0 {
+            TemporaryFiles.unregister(temporary)
+            throw Self.failure(path)
+        }
+    }
+
+    /// Creates the folder of `path` if needed and returns a fresh hidden name beside it
+    /// (`.NAME.UUID.tmp`), for files that another library writes and the caller renames into
+    /// place.
+    /// - Throws: ``FileWriteError`` naming `path` when the folder cannot be created.
+    public static func temporaryPath(for path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         do {
@@ -55,13 +69,7 @@ public final class AtomicFileWriter {
         } catch {
             throw FileWriteError(path: path, problem: "cannot create folder \(folder.path)")
         }
-        temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        TemporaryFiles.register(temporary)
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if descriptor < 0 {
-            TemporaryFiles.unregister(temporary)
-            throw Self.failure(path)
-        }
+        return folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
     }
 
     /// Appends `bytes`.

@@ -17,6 +17,7 @@ struct MKTCommand: AsyncParsableCommand {
             EvaluateCommand.self,
             EmbedImagesCommand.self,
             EmbedTextCommand.self,
+            EmbedVideosCommand.self,
             ZeroShotCommand.self,
             NUSWideCommand.self,
             SynthDatasetCommand.self,

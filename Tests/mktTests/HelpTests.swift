@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import mkt
 
-/// The `--help` texts of the training commands, `score` and `adapter-score` against the files in `Golden/`, at
+/// The `--help` texts of the training commands, `score`, `adapter-score` and `embed-videos` against the files in `Golden/`, at
 /// 100 columns.
 ///
 /// To accept a deliberate change of options or help texts, regenerate the files and review
@@ -15,6 +15,7 @@ import Testing
         ("distill", DistillCommand.self), ("prompt-tune", PromptTuneCommand.self),
         ("contrastive-tune", ContrastiveTuneCommand.self), ("score", ScoreCommand.self),
         ("adapter-train", AdapterTrainCommand.self), ("adapter-score", AdapterScoreCommand.self),
+        ("embed-videos", EmbedVideosCommand.self),
     ]
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
