@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "MKTTraining", targets: ["MKTTraining"]),
         .library(name: "MKTDistill", targets: ["MKTDistill"]),
         .library(name: "MKTContrastive", targets: ["MKTContrastive"]),
+        .library(name: "MKTText4Vis", targets: ["MKTText4Vis"]),
         .library(name: "MKTReports", targets: ["MKTReports"]),
         .library(name: "MKTPipeline", targets: ["MKTPipeline"]),
     ],
@@ -77,20 +78,23 @@ let package = Package(
         .target(name: "MKTContrastive",
                 dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
                                "MKTSupport"]),
+        .target(name: "MKTText4Vis",
+                dependencies: ["MKTTraining", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
+                               "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Outputs and composition.
         .target(name: "MKTReports",
                 dependencies: ["MKTMetrics", "MKTSupport", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
-                               "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats", "MKTTensor",
+                dependencies: ["MKTReports", "MKTText4Vis", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent",
+                               "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats", "MKTTensor",
                                "MKTSupport"]),
 
         // The command line: thin, over library code.
         .executableTarget(
             name: "mkt",
             dependencies: [
-                "MKTPipeline", "MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
+                "MKTPipeline", "MKTReports", "MKTText4Vis", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
                 "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -128,6 +132,9 @@ let package = Package(
         .testTarget(name: "MKTContrastiveTests",
                     dependencies: ["MKTContrastive", "MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTTensor",
                                    "TestSupport"]),
+        .testTarget(name: "MKTText4VisTests",
+                    dependencies: ["MKTText4Vis", "MKTTraining", "MKTMetrics", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor",
+                                   "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests",
                     dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport",

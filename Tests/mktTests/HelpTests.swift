@@ -14,6 +14,7 @@ import Testing
     static let commands: [(name: String, type: any ParsableCommand.Type)] = [
         ("distill", DistillCommand.self), ("prompt-tune", PromptTuneCommand.self),
         ("contrastive-tune", ContrastiveTuneCommand.self), ("score", ScoreCommand.self),
+        ("classifier-train", ClassifierTrainCommand.self), ("classifier-evaluate", ClassifierEvaluateCommand.self),
     ]
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
