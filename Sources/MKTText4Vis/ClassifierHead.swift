@@ -6,7 +6,8 @@ import MKTTokenizer
 /// How the classifier's weight [C, D] starts and whether it trains: the three arms of Text4Vis'
 /// ablation behind one interface.
 public enum ClassifierHead: String, Sendable, Codable, CaseIterable {
-    /// Random rows (N(0, 1)), trained: the usual linear head.
+    /// Random unit rows (N(0, 1) draws, L2-normalised like the text rows, so that both start at
+    /// the same scale and learn at the same rate), trained: the usual linear head.
     case random
     /// The L2-normalised prompt-ensemble text embeddings of the class names, frozen (Text4Vis).
     case textFrozen = "text-frozen"
@@ -23,7 +24,7 @@ public enum ClassifierHead: String, Sendable, Codable, CaseIterable {
         switch self {
         case .random:
             var rng = SplitMix64(seed: seed)
-            let weight = Tensor.normal([labels.count, model.configuration.projectionDim], using: &rng)
+            let weight = Tensor.normal([labels.count, model.configuration.projectionDim], using: &rng).l2Normalized(axis: -1)
             return TextClassifier(labels: labels, weight: weight, trainable: true)
         case .textFrozen, .textTrained:
             return TextClassifier(labels: labels, prompts: prompts, model: model, tokenizer: tokenizer,

@@ -38,8 +38,8 @@ public struct Text4VisSettings: Codable, Sendable, Equatable {
         videoTuning.warmupSteps = 40
         videoTuning.temporalLayers = 2
         videoTuning.checkpointEvery = 100
-        classifier.learningRate = 1e-3
-        classifier.epochs = 8
+        classifier.learningRate = 2e-3
+        classifier.epochs = 15
         classifier.warmupEpochs = 1
         classifier.batchSize = 32
         classifier.temporalLayers = 6
