@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "MKTDistill", targets: ["MKTDistill"]),
         .library(name: "MKTContrastive", targets: ["MKTContrastive"]),
         .library(name: "MKTAdapter", targets: ["MKTAdapter"]),
+        .library(name: "MKTText4Vis", targets: ["MKTText4Vis"]),
         .library(name: "MKTReports", targets: ["MKTReports"]),
         .library(name: "MKTPipeline", targets: ["MKTPipeline"]),
     ],
@@ -90,21 +91,25 @@ let package = Package(
         .target(name: "MKTAdapter",
                 dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTOptim", "MKTNN", "MKTFormats", "MKTTensor",
                                "MKTSupport"]),
+        .target(name: "MKTText4Vis",
+                dependencies: ["MKTTraining", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
+                               "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Outputs and composition.
         .target(name: "MKTReports",
                 dependencies: ["MKTMetrics", "MKTSupport", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTReports", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
-                               "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats", "MKTTensor",
-                               "MKTSupport"]),
+                dependencies: ["MKTReports", "MKTText4Vis", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining",
+                               "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats",
+                               "MKTTensor", "MKTSupport"]),
 
         // The command line: thin, over library code.
         .executableTarget(
             name: "mkt",
             dependencies: [
-                "MKTPipeline", "MKTReports", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
-                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTVideo", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
+                "MKTPipeline", "MKTReports", "MKTText4Vis", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining",
+                "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTVideo", "MKTImage", "MKTNN",
+                "MKTFormats", "MKTTensor", "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -144,6 +149,9 @@ let package = Package(
                                    "TestSupport"]),
         .testTarget(name: "MKTAdapterTests",
                     dependencies: ["MKTAdapter", "MKTTraining", "MKTData", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor",
+                                   "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTText4VisTests",
+                    dependencies: ["MKTText4Vis", "MKTTraining", "MKTMetrics", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor",
                                    "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests",

@@ -154,6 +154,14 @@ extension NpyArray {
 
     /// Parses the bytes of an `.npy` file; `path` is used in error messages.
     public static func parse(_ data: Data, path: String) throws -> NpyArray {
+        let (shape, dtype, start, needed) = try layout(data, path: path)
+        let payload = data.subdata(in: data.startIndex + start ..< data.startIndex + start + needed)
+        return NpyArray(shape: shape, dtype: dtype, bytes: payload)
+    }
+
+    /// The shape, dtype, data offset and data byte count of the `.npy` file bytes `data`,
+    /// checked as ``parse(_:path:)`` checks them, without copying the data.
+    static func layout(_ data: Data, path: String) throws -> (shape: [Int], dtype: NpyDType, start: Int, bytes: Int) {
         let bytes = [UInt8](data.prefix(12))
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw FormatError(path: path, problem: "not a .npy file (wrong magic bytes)")
@@ -194,8 +202,7 @@ extension NpyArray {
         guard data.count - start >= needed else {
             throw FormatError(path: path, problem: "truncated: \(CheckedSize.describe(shape)) \(descr) needs \(needed) bytes of data, the file has \(data.count - start)")
         }
-        let payload = data.subdata(in: data.startIndex + start ..< data.startIndex + start + needed)
-        return NpyArray(shape: shape, dtype: dtype, bytes: payload)
+        return (shape, dtype, start, needed)
     }
 
     /// The complete `.npy` (format 1.0, or 2.0 when the header needs it) file bytes.

@@ -89,15 +89,19 @@ public struct Report: Sendable {
     ///   file cannot be written.
     @discardableResult
     public func write(to folder: String) throws -> [String] {
-        let fm = FileManager.default
+        try Report.writeFiles([
+            ("report.md", Data(markdown().utf8)), ("metrics.json", try metricsJSON()), ("report.html", Data(html().utf8)),
+        ], to: folder)
+    }
+
+    /// Creates `folder` and writes `files` (name, bytes) into it, all staged before any is
+    /// committed. → their paths.
+    static func writeFiles(_ files: [(String, Data)], to folder: String) throws -> [String] {
         do {
-            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw ReportError(path: folder, problem: "cannot create the folder")
         }
-        let files: [(String, Data)] = [
-            ("report.md", Data(markdown().utf8)), ("metrics.json", try metricsJSON()), ("report.html", Data(html().utf8)),
-        ]
         var staged: [AtomicFileWriter] = []
         for (name, data) in files {
             let file = try AtomicFileWriter(path: folder + "/" + name)

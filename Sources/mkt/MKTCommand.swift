@@ -24,6 +24,8 @@ struct MKTCommand: AsyncParsableCommand {
             ReportCommand.self,
             DistillCommand.self,
             ScoreCommand.self,
+            ClassifierTrainCommand.self,
+            ClassifierEvaluateCommand.self,
             ProfileCommand.self,
             PromptTuneCommand.self,
             SynthWorldCommand.self,

@@ -6,7 +6,7 @@ import TestSupport
 /// The built-in recipes are pipelines; the synthetic benchmark runs end to end on the tiny CLIP.
 @Suite struct RecipeTests {
     @Test func everyRecipeHasANameAndADescription() {
-        #expect(Recipes.all.map(\.name) == ["nus-wide", "synthetic", "demo"])
+        #expect(Recipes.all.map(\.name) == ["nus-wide", "synthetic", "demo", "text4vis-synthetic"])
         for recipe in Recipes.all { #expect(!recipe.summary.isEmpty) }
         #expect(Recipes.named("synthetic")?.name == "synthetic")
         #expect(Recipes.named("nope") == nil)

@@ -16,6 +16,7 @@ import Testing
         ("contrastive-tune", ContrastiveTuneCommand.self), ("score", ScoreCommand.self),
         ("adapter-train", AdapterTrainCommand.self), ("adapter-score", AdapterScoreCommand.self),
         ("embed-videos", EmbedVideosCommand.self),
+        ("classifier-train", ClassifierTrainCommand.self), ("classifier-evaluate", ClassifierEvaluateCommand.self),
     ]
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")

@@ -70,7 +70,7 @@ public struct Recipe: Sendable {
 /// The recipes that ship with MKT, each declared as a ``Pipeline``.
 public enum Recipes {
     /// Every built-in recipe.
-    public static let all: [Recipe] = [nusWide, synthetic, demo]
+    public static let all: [Recipe] = [nusWide, synthetic, demo, text4visSynthetic]
 
     /// The recipe named `name`, if any.
     public static func named(_ name: String) -> Recipe? { all.first { $0.name == name } }
@@ -153,6 +153,52 @@ public enum Recipes {
             Evaluate(.zsl, .gzsl, topK: [3, 5])
             Report(to: o.report, title: "MKT on a synthetic world")
         }
+    }
+
+    /// Text4Vis' headline ablation on the synthetic video world, nothing downloaded.
+    public static let text4visSynthetic = Recipe(
+        name: "text4vis-synthetic",
+        summary: "Text4Vis on a synthetic video world: random vs text-initialised classifier (full data, K = 1, 2, 4), mean pooling vs temporal transformer, zero-shot all/half classes",
+        usage: "[--report DIR] [--epochs N] [--batch-size N] [--max-steps N] [--images N]",
+        // The video stages' seconds are scaled from a run on a loaded machine by the ratio of the
+        // teacher stages' times there to their idle ones (Docs/Text4Vis.md).
+        expectedSeconds: [
+            "Teacher pre-training": 36, "Teacher LiT": 70, "Video world": 29, "Video teacher LiT": 27, "Text4Vis ablation": 58,
+            "Report": 1,
+        ]
+    ) { o in
+        let c = text4visSettings(o)
+        return Pipeline("text4vis-synthetic", summary: "Text4Vis on a synthetic video world") {
+            WorldTeacherPretraining(c.demo)
+            WorldTeacherLiT(c.demo)
+            VideoWorldData(c)
+            VideoTeacherLiT(c)
+            Text4VisAblation(c)
+            ClassificationReportStage(to: o.report)
+        }
+    }
+
+    /// The `text4vis-synthetic` settings: ``Text4VisSettings``' defaults with the recipe options
+    /// applied (`--epochs`, `--batch-size` and `--max-steps` set the classifier runs, `--max-steps`
+    /// also caps the teacher's training; `--images` sets the training clips, the test set is as
+    /// large and the tuning set three times).
+    public static func text4visSettings(_ o: RecipeOptions) -> Text4VisSettings {
+        var c = Text4VisSettings()
+        c.seed = o.seed
+        if let e = o.epochs { c.classifier.epochs = e }
+        if let b = o.batchSize { c.classifier.batchSize = b }
+        if let m = o.maxSteps {
+            c.classifier.maxSteps = m
+            c.videoTuning.steps = min(c.videoTuning.steps, m)
+            c.demo.pretraining.steps = min(c.demo.pretraining.steps, m)
+            c.demo.contrastive.steps = min(c.demo.contrastive.steps, m)
+        }
+        if let n = o.images {
+            c.trainClips = n
+            c.testClips = n
+            c.teacherClips = 3 * n
+        }
+        return c
     }
 
     /// The demo's settings: ``WorldDemoSettings``' defaults with the recipe options applied
