@@ -23,6 +23,7 @@ struct MKTCommand: AsyncParsableCommand {
             ReportCommand.self,
             DistillCommand.self,
             ScoreCommand.self,
+            ConvertCommand.self,
             ProfileCommand.self,
             PromptTuneCommand.self,
             SynthWorldCommand.self,

@@ -13,7 +13,7 @@ import Testing
 @Suite struct HelpTests {
     static let commands: [(name: String, type: any ParsableCommand.Type)] = [
         ("distill", DistillCommand.self), ("prompt-tune", PromptTuneCommand.self),
-        ("contrastive-tune", ContrastiveTuneCommand.self), ("score", ScoreCommand.self),
+        ("contrastive-tune", ContrastiveTuneCommand.self), ("score", ScoreCommand.self), ("convert", ConvertCommand.self),
     ]
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
