@@ -26,6 +26,7 @@ F16 and BF16 (BF16 rounding, |w| < 1e-4 set to 0). Written as:
   `text-embeds.npy`: the OpenAI-layout forward (float32) of the converted weights;
   `student-global.npy` [2, 32], `student-local.npy` [2, 16, 32]: CLIPVIT.encode_img.
 - `malicious.pth`: a zip checkpoint whose pickle calls os.system (must be refused, never run).
+- `deep.pth`: a zip checkpoint whose pickle nests 300,000 tuples (no crash, one line).
 
 Deterministic: torch.manual_seed(21).
 """
@@ -276,6 +277,12 @@ def main():
         z.writestr("malicious/data.pkl", pickle.dumps({"weight": Exploit()}, protocol=2))
         z.writestr("malicious/version", "3\n")
     with open(os.path.join(ROOT, "malicious.pth"), "wb") as f:
+        f.write(buffer.getvalue())
+    # A pickle nesting 300,000 tuples (a reader that frees values recursively overflows its stack).
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("deep/data.pkl", b"\x80\x02)" + b"\x85" * 300000 + b".")
+    with open(os.path.join(ROOT, "deep.pth"), "wb") as f:
         f.write(buffer.getvalue())
     for name in sorted(os.listdir(ROOT)):
         print(name)

@@ -5,6 +5,14 @@ import MKTSupport
 /// The towers of a CLIP model; a command that uses one checks only that one's weights.
 public enum CLIPTower: Sendable, CaseIterable {
     case text, vision
+
+    /// Whether a Hugging Face `CLIPModel` key belongs to this tower (with its projection).
+    public func holds(_ key: String) -> Bool {
+        switch self {
+        case .text: key.hasPrefix("text_model.") || key == "text_projection.weight"
+        case .vision: key.hasPrefix("vision_model.") || key == "visual_projection.weight"
+        }
+    }
 }
 
 extension CLIPConfiguration {

@@ -15,23 +15,30 @@ import MKTTensor
 /// ### References
 /// - Radford et al., "Learning Transferable Visual Models From Natural Language Supervision", 2021.
 public final class CLIPModel: Module {
-    public let textModel: CLIPTextTransformer
-    public let visionModel: CLIPVisionTransformer
-    /// [projection_dim, vision width], no bias.
-    public let visualProjection: Linear
-    /// [projection_dim, text width], no bias.
-    public let textProjection: Linear
+    /// The text tower (`nil` only in a model built without it, see ``towers``).
+    public let textModel: CLIPTextTransformer!
+    /// The vision tower (`nil` only in a model built without it, see ``towers``).
+    public let visionModel: CLIPVisionTransformer!
+    /// [projection_dim, vision width], no bias (with the vision tower).
+    public let visualProjection: Linear!
+    /// [projection_dim, text width], no bias (with the text tower).
+    public let textProjection: Linear!
     /// [] (a scalar): the log of the contrastive temperature's inverse.
     @Parameter public var logitScale: Tensor
     public let configuration: CLIPConfiguration
+    /// The towers this model holds: both unless it was built for a command that uses one
+    /// (e.g. text embeddings never allocate the vision tower).
+    public let towers: [CLIPTower]
 
-    /// A zero-initialised model for `config`.
-    public init(_ config: CLIPConfiguration) {
+    /// A zero-initialised model for `config` with `towers` (both by default).
+    public init(_ config: CLIPConfiguration, towers: [CLIPTower] = CLIPTower.allCases) {
         configuration = config
-        textModel = CLIPTextTransformer(config.text)
-        visionModel = CLIPVisionTransformer(config.vision)
-        visualProjection = Linear(config.vision.hiddenSize, config.projectionDim, bias: false)
-        textProjection = Linear(config.text.hiddenSize, config.projectionDim, bias: false)
+        self.towers = towers
+        let text = towers.contains(.text), vision = towers.contains(.vision)
+        textModel = text ? CLIPTextTransformer(config.text) : nil
+        visionModel = vision ? CLIPVisionTransformer(config.vision) : nil
+        visualProjection = vision ? Linear(config.vision.hiddenSize, config.projectionDim, bias: false) : nil
+        textProjection = text ? Linear(config.text.hiddenSize, config.projectionDim, bias: false) : nil
         logitScale = Tensor(config.logitScaleInitValue)
         super.init()
     }
@@ -57,14 +64,17 @@ public final class CLIPModel: Module {
     /// implies against the stored tensors, and the memory the weights need against the machine's.
     /// - Parameters:
     ///   - directory: the model folder or checkpoint file.
+    ///   - towers: the towers to build and load (both by default); the other tower's tensors
+    ///     are neither checked nor read.
     ///   - allowingNonfinite: load weights holding NaN or infinity instead of refusing them.
     /// - Throws: ``CLIPError`` for a missing folder or file, a configuration out of limits or
     ///   not matching the weights, ``CheckpointError`` (naming the weight file and the key)
     ///   for missing, unknown, mis-shaped or non-finite tensors.
-    public static func load(directory: String, allowingNonfinite: Bool = false) throws -> CLIPModel {
-        let (config, file) = try checkedFiles(directory, towers: CLIPTower.allCases)
-        let model = CLIPModel(config)
-        try model.load(from: file, ignoring: isBuffer, allowingNonfinite: allowingNonfinite)
+    public static func load(directory: String, towers: [CLIPTower] = CLIPTower.allCases, allowingNonfinite: Bool = false) throws -> CLIPModel {
+        let (config, file) = try checkedFiles(directory, towers: towers)
+        let model = CLIPModel(config, towers: towers)
+        let others = CLIPTower.allCases.filter { !towers.contains($0) }
+        try model.load(from: file, ignoring: { key in isBuffer(key) || others.contains { $0.holds(key) } }, allowingNonfinite: allowingNonfinite)
         return model
     }
 

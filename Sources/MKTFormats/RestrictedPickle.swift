@@ -31,11 +31,13 @@ struct TorchTensorReference: Sendable {
     let strides: [Int]
 }
 
-/// A value of a restricted pickle. Containers are classes because pickle mutates them after
-/// memoising them.
-indirect enum PickleValue {
+/// A value of a restricted pickle. Containers are classes, because pickle mutates them after
+/// memoising them, and because the reader keeps every container in an arena that it empties
+/// one by one (``RestrictedPickle/dismantle()``): a hostile pickle nesting millions of
+/// containers is then freed without a deep chain of releases.
+enum PickleValue {
     case none, bool(Bool), int(Int), float(Double), string(String), bytes([UInt8])
-    case tuple([PickleValue])
+    case tuple(PickleTuple)
     case list(PickleList)
     case dict(PickleDict)
     /// One of the few classes and functions the reader knows (never anything it would run).
@@ -46,12 +48,29 @@ indirect enum PickleValue {
     case tensor(TorchTensorReference)
 }
 
-final class PickleList { var items: [PickleValue] = [] }
-final class PickleDict { var items: [(key: PickleValue, value: PickleValue)] = [] }
-final class PickleObject {
+/// A pickle container, emptied by ``RestrictedPickle/dismantle()``.
+protocol PickleContainer: AnyObject {
+    func empty()
+}
+
+final class PickleTuple: PickleContainer {
+    private(set) var items: [PickleValue]
+    init(_ items: [PickleValue]) { self.items = items }
+    func empty() { items = [] }
+}
+final class PickleList: PickleContainer {
+    var items: [PickleValue] = []
+    func empty() { items = [] }
+}
+final class PickleDict: PickleContainer {
+    var items: [(key: PickleValue, value: PickleValue)] = []
+    func empty() { items = [] }
+}
+final class PickleObject: PickleContainer {
     let className: String
     var attributes: [(name: String, value: PickleValue)] = []
     init(className: String) { self.className = className }
+    func empty() { attributes = [] }
 }
 
 /// The globals a state dict may name.
@@ -77,6 +96,8 @@ struct RestrictedPickle {
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
+    /// Every container made, in order (see ``dismantle()``).
+    private var arena: [any PickleContainer] = []
 
     init(bytes: [UInt8], path: String, allowsTorchScriptClasses: Bool) {
         (self.bytes, self.path, self.allowsTorchScriptClasses) = (bytes, path, allowsTorchScriptClasses)
@@ -123,7 +144,23 @@ struct RestrictedPickle {
 
     private mutating func push(_ value: PickleValue) throws {
         guard stack.count < 10_000_000 else { throw fail("stack too deep") }
+        switch value {
+        case let .tuple(c): arena.append(c)
+        case let .list(c): arena.append(c)
+        case let .dict(c): arena.append(c)
+        case let .object(c): arena.append(c)
+        default: break
+        }
         stack.append(value)
+    }
+
+    /// Empties every container made, so that values are freed one level at a time, and
+    /// forgets the stack and memo. Call when done with the result.
+    mutating func dismantle() {
+        stack = []
+        memo = [:]
+        for container in arena { container.empty() }
+        arena = []
     }
 
     private mutating func line() throws -> String {
@@ -149,17 +186,18 @@ struct RestrictedPickle {
     }
 
     private func ints(_ value: PickleValue, _ what: String) throws -> [Int] {
-        guard case let .tuple(items) = value else { throw fail("\(what) is not a tuple") }
-        return try items.map {
+        guard case let .tuple(tuple) = value else { throw fail("\(what) is not a tuple") }
+        return try tuple.items.map {
             guard case let .int(n) = $0 else { throw fail("\(what) holds a non-integer") }
             return n
         }
     }
 
     private func call(_ callable: PickleValue, _ arguments: PickleValue) throws -> PickleValue {
-        guard case let .global(function) = callable, case let .tuple(args) = arguments else {
+        guard case let .global(function) = callable, case let .tuple(tuple) = arguments else {
             throw fail("REDUCE of something that is not an allowed global at byte \(index)")
         }
+        let args = tuple.items
         switch function {
         case .orderedDict:
             guard args.isEmpty else { throw fail("collections.OrderedDict called with arguments") }
@@ -221,14 +259,14 @@ struct RestrictedPickle {
             case 0x42, 0x43:                                                 // BINBYTES, SHORT_BINBYTES
                 let n = try length(op == 0x42 ? 4 : 1)
                 try push(.bytes(Array(try take(n))))
-            case 0x29: try push(.tuple([]))                                 // EMPTY_TUPLE
-            case 0x74: try push(.tuple(try popToMark()))                    // TUPLE
+            case 0x29: try push(.tuple(PickleTuple([])))                    // EMPTY_TUPLE
+            case 0x74: try push(.tuple(PickleTuple(try popToMark())))       // TUPLE
             case 0x85, 0x86, 0x87:                                           // TUPLE1..3
                 let n = Int(op - 0x84)
                 guard stack.count - n >= (marks.last ?? 0) else { throw fail("stack underflow at byte \(at)") }
                 let items = Array(stack.suffix(n))
                 stack.removeLast(n)
-                try push(.tuple(items))
+                try push(.tuple(PickleTuple(items)))
             case 0x5D: try push(.list(PickleList()))                        // EMPTY_LIST
             case 0x6C:                                                       // LIST
                 let list = PickleList()
@@ -272,7 +310,7 @@ struct RestrictedPickle {
                 try push(try call(callable, arguments))
             case 0x81:                                                       // NEWOBJ
                 let arguments = try pop(), cls = try pop()
-                guard case let .global(.torchScriptClass(name)) = cls, case let .tuple(args) = arguments, args.isEmpty else {
+                guard case let .global(.torchScriptClass(name)) = cls, case let .tuple(args) = arguments, args.items.isEmpty else {
                     throw fail("NEWOBJ of something other than a TorchScript class at byte \(at)")
                 }
                 try push(.object(PickleObject(className: name)))
@@ -291,7 +329,7 @@ struct RestrictedPickle {
                     throw fail("BUILD on something that is not a TorchScript object or a dict at byte \(at)")
                 }
             case 0x51:                                                       // BINPERSID
-                guard case let .tuple(id) = try pop(), id.count == 5, case .string("storage") = id[0],
+                guard case let .tuple(tuple) = try pop(), case let id = tuple.items, id.count == 5, case .string("storage") = id[0],
                       case let .global(.storage(dtype)) = id[1], case let .string(key) = id[2], case let .int(count) = id[4], count >= 0 else {
                     throw fail("a persistent id other than ('storage', type, key, location, size) at byte \(at)")
                 }

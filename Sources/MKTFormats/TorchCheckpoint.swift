@@ -55,12 +55,15 @@ public struct TorchCheckpoint: TensorSource {
         let codePrefix = prefix + "code/"
         isTorchScript = archive.members.keys.contains { $0.hasPrefix(codePrefix) }
         var reader = RestrictedPickle(bytes: [UInt8](try archive.bytes(pickleName)), path: path, allowsTorchScriptClasses: isTorchScript)
-        let root = try reader.read()
+        defer { reader.dismantle() }
         var found: [(String, TorchTensorReference)] = []
-        if isTorchScript {
-            try Self.collect(root, prefix: "", into: &found, depth: 0, path: path)
-        } else {
-            found = try Self.stateDict(root, path: path)
+        do {
+            let root = try reader.read()
+            if isTorchScript {
+                try Self.collect(root, prefix: "", into: &found, depth: 0, path: path)
+            } else {
+                found = try Self.stateDict(root, path: path)
+            }
         }
         guard !found.isEmpty else {
             throw FormatError(path: path, problem: "no tensors found (expected a state dict: a dict of tensors, or one under 'state_dict' or 'model')")

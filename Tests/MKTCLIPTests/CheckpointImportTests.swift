@@ -92,6 +92,20 @@ import TestSupport
         }
     }
 
+    @Test func aTextOnlyModelNeitherBuildsNorChecksTheVisionTower() throws {
+        // A vision MLP width typo of 200,000 (a 300 MB tower) does not concern text embeddings.
+        let dir = try CLIPLoadingLimitsTests.folder(CLIPLoadingLimitsTests.set("vision_config", "intermediate_size", 200_000))
+        let text = try CLIPModel.load(directory: dir, towers: [.text])
+        #expect(text.visionModel == nil && text.visualProjection == nil)
+        #expect(text.parameterCount < 3_000_000)
+        let full = try CLIPModel.load(directory: Fixtures.path("tiny-clip"))
+        let ids = [[49406, 320, 1929, 49407]]
+        #expect(text.textFeatures(ids).scalars == full.textFeatures(ids).scalars)
+        let vision = try CLIPModel.load(directory: Fixtures.path("tiny-clip"), towers: [.vision])
+        #expect(vision.textModel == nil && vision.parameterCount < full.parameterCount / 2)
+        #expect(throws: CLIPError.self) { try CLIPModel.load(directory: dir, towers: [.vision]) }
+    }
+
     @Test func checkpointsOfOtherLayoutsAreRefusedInOneLine() throws {
         let message: String
         do {

@@ -105,6 +105,12 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
+    @Test func deeplyNestedPicklesAreFreedWithoutCrashing() throws {
+        let path = Fixtures.path("checkpoints/deep.pth")
+        let m = Self.message { _ = try TorchCheckpoint(path: path) }
+        #expect(m == path + ": no tensors found (expected a state dict: a dict of tensors, or one under 'state_dict' or 'model')")
+    }
+
     @Test func truncatedAndCorruptArchivesGiveOneLineErrors() throws {
         let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("checkpoints/mkt-student.pth")))
         var cases: [(Data, String)] = [

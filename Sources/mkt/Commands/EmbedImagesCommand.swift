@@ -25,7 +25,7 @@ struct EmbedImagesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(model)
+        let clip = try weights.clip(model, towers: [.vision])
         let screening = try errors.screen(
             ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize), list: input)
         let files = screening.kept

@@ -21,7 +21,7 @@ struct EmbedTextCommand: ParsableCommand {
     @OptionGroup var weights: WeightOptions
 
     func run() throws {
-        let clip = try weights.clip(model)
+        let clip = try weights.clip(model, towers: [.text])
         let tokenizer = try CLIPModel.tokenizer(for: model)
         let labels = try TextList.labels(input)
         let embeddings = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt,

@@ -40,7 +40,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(teacher)
+        let clip = try weights.clip(teacher, towers: [.text])
         let tokenizer = try CLIPModel.tokenizer(for: teacher)
         let model = try weights.student(student)
         let rule = try scoring.scoring(for: model.configuration.vision)

@@ -10,10 +10,10 @@ struct WeightOptions: ParsableArguments {
     @Flag(help: "Load model weights holding NaN or infinity (refused otherwise), with a warning line naming them.")
     var allowNonfinite = false
 
-    /// The CLIP model in `directory`.
-    func clip(_ directory: String) throws -> CLIPModel {
+    /// The CLIP model in `directory`, with only `towers` built.
+    func clip(_ directory: String, towers: [CLIPTower] = CLIPTower.allCases) throws -> CLIPModel {
         warnAboutNonfiniteWeights(directory)
-        return try CLIPModel.load(directory: directory, allowingNonfinite: allowNonfinite)
+        return try CLIPModel.load(directory: directory, towers: towers, allowingNonfinite: allowNonfinite)
     }
 
     /// The two-stream student of the model (CLIP or student folder) in `directory`.
