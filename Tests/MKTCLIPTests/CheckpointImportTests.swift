@@ -106,6 +106,27 @@ import TestSupport
         #expect(throws: CLIPError.self) { try CLIPModel.load(directory: dir, towers: [.vision]) }
     }
 
+    @Test func tokenizerFilesAreCheckedAgainstTheModelAndInSize() throws {
+        let dir = try CLIPLoadingLimitsTests.folder { _ in }
+        try FileManager.default.copyItem(atPath: Fixtures.path("tiny-clip/merges.txt"), toPath: dir + "/merges.txt")
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tiny-clip/vocab.json")))
+        var vocabulary = try JSONSerialization.jsonObject(with: data) as! [String: Int]
+        vocabulary["a"] = 60000
+        try JSONSerialization.data(withJSONObject: vocabulary).write(to: URL(fileURLWithPath: dir + "/vocab.json"))
+        let beyond: String
+        do { _ = try CLIPModel.tokenizer(for: dir); beyond = "" } catch { beyond = "\(error)" }
+        #expect(beyond == dir + "/vocab.json: holds id 60000, beyond the 49408 rows of text_config.vocab_size in config.json")
+        // A sparse 300 MB merges.txt is refused by its size before it is read.
+        try FileManager.default.removeItem(atPath: dir + "/merges.txt")
+        FileManager.default.createFile(atPath: dir + "/merges.txt", contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/merges.txt"))
+        try handle.truncate(atOffset: 300 << 20)
+        try handle.close()
+        let huge: String
+        do { _ = try CLIPModel.tokenizer(for: dir); huge = "" } catch { huge = "\(error)" }
+        #expect(huge.contains("merges.txt: the file is 314572800 bytes, more than any tokenizer file"), "\(huge)")
+    }
+
     @Test func checkpointsOfOtherLayoutsAreRefusedInOneLine() throws {
         let message: String
         do {
