@@ -13,7 +13,9 @@ subprocess (so a trap shows as a signal exit) under a timeout, and checks:
 
 Kinds: npy (`mkt evaluate`), safetensors and config (`mkt embed-text` on a small generated CLIP
 folder), labels (`mkt embed-text` label lists), images (`mkt preprocess` image lists, with
-FIFOs, devices, folders and truncated files among the entries). Every random choice comes from
+FIFOs, devices, folders and truncated files among the entries), pytorch (`mkt convert` of a
+small official-MKT-student `.pth` written here without torch: damaged pickles, hostile sizes,
+strides and offsets, foreign globals, damaged zips). Every random choice comes from
 SplitMix64 (the project's generator), so a seed gives the same cases everywhere.
 
     python3 scripts/fuzz.py --mkt .build/release/mkt                # 200 cases per kind
@@ -22,6 +24,7 @@ SplitMix64 (the project's generator), so a seed gives the same cases everywhere.
 
 import argparse
 import concurrent.futures
+import io
 import json
 import os
 import shutil
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 MASK = (1 << 64) - 1
 CRASH_MARKERS = ("Fatal error", "Illegal instruction", "Segmentation fault", "Stack dump", "Current stack trace",
@@ -265,6 +269,80 @@ def safetensors_case(rng, header, data):
     return out
 
 
+# -- PyTorch zip checkpoints --------------------------------------------------------------------
+
+def pickle_text(text):
+    raw = text.encode()
+    return b"X" + struct.pack("<I", len(raw)) + raw
+
+
+def pickle_int(v):
+    return b"J" + struct.pack("<i", v) if -(1 << 31) <= v < (1 << 31) else b"\x8a\x08" + struct.pack("<q", max(min(v, (1 << 63) - 1), -(1 << 63)))
+
+
+def student_tensors(w=64, patch=4, grid=2, d=16):
+    """A one-block official-MKT student (CLIPVIT state dict names): (name, shape) pairs."""
+    b = "transformer.resblocks.0."
+    return [("conv1.weight", [w, 3, patch, patch]), ("class_embedding", [w]), ("positional_embedding", [grid * grid + 1, w]),
+            ("ln_pre.weight", [w]), ("ln_pre.bias", [w]), (b + "attn.in_proj_weight", [3 * w, w]), (b + "attn.in_proj_bias", [3 * w]),
+            (b + "attn.out_proj.weight", [w, w]), (b + "attn.out_proj.bias", [w]), (b + "ln_1.weight", [w]), (b + "ln_1.bias", [w]),
+            (b + "mlp.c_fc.weight", [w, w]), (b + "mlp.c_fc.bias", [w]), (b + "mlp.c_proj.weight", [w, w]), (b + "mlp.c_proj.bias", [w]),
+            (b + "ln_2.weight", [w]), (b + "ln_2.bias", [w]), ("ln_post.weight", [w]), ("ln_post.bias", [w]), ("projection_dist", [w, d])]
+
+
+def torch_checkpoint(rng, hostile):
+    """The zip of `torch.save(OrderedDict)` for the student, written by hand; with `hostile`, one
+    tensor's size, stride, offset or storage size is a hostile number, or a global is foreign."""
+    tensors = student_tensors()
+    victim = rng.below(len(tensors)) if hostile else -1
+    what = rng.below(5)
+    body = [b"\x80\x02ccollections\nOrderedDict\nq\x00)R("]
+    storages = {}
+    for i, (name, shape) in enumerate(tensors):
+        count = 1
+        for n in shape:
+            count *= n
+        strides, acc = [], 1
+        for n in reversed(shape):
+            strides.insert(0, acc)
+            acc *= n
+        offset, numel, glob = 0, count, b"ctorch._utils\n_rebuild_tensor_v2\n"
+        if i == victim:
+            if what == 0:
+                shape = [hostile_number(rng) if rng.chance(0.5) else n for n in shape]
+            elif what == 1:
+                strides = [hostile_number(rng) for _ in strides]
+            elif what == 2:
+                offset = hostile_number(rng)
+            elif what == 3:
+                numel = hostile_number(rng)
+            else:
+                glob = rng.choice([b"cos\nsystem\n", b"cbuiltins\neval\n", b"c__torch__\nM\n", b"ctorch\nFloatStorage\n"])
+        storages[str(i)] = struct.pack("<%df" % count, *[((k * 2654435761) % 1000) / 5000.0 - 0.1 for k in range(count)])
+        body.append(pickle_text(name) + glob + b"((" + pickle_text("storage") + b"ctorch\nFloatStorage\n" + pickle_text(str(i))
+                    + pickle_text("cpu") + pickle_int(numel) + b"tQ" + pickle_int(offset) + b"(" + b"".join(map(pickle_int, shape))
+                    + b"t(" + b"".join(map(pickle_int, strides)) + b"t\x89ccollections\nOrderedDict\n)RtR")
+    body.append(b"u.")
+    return b"".join(body), storages
+
+
+def pytorch_case(rng):
+    kind = rng.below(6)
+    pkl, storages = torch_checkpoint(rng, hostile=kind == 1)
+    if kind == 2:
+        pkl = mutate_bytes(rng, pkl, protect=2)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("student/data.pkl", pkl)
+        for key, data in storages.items():
+            z.writestr("student/data/" + key, data[:len(data) // 2] if kind == 3 and key == "5" else data)
+        z.writestr("student/version", "3\n")
+    data = buffer.getvalue()
+    if kind == 4:
+        data = mutate_bytes(rng, data)
+    return data
+
+
 def config_case(rng):
     c = json.loads(json.dumps(SMALL_CONFIG))
     kind = rng.below(5)
@@ -377,7 +455,7 @@ def main():
                     help="cases per input kind (default 200, or MKT_FUZZ_CASES)")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("MKT_FUZZ_SEED", "1")))
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds before a case counts as a hang")
-    ap.add_argument("--kinds", default="npy,safetensors,config,labels,images")
+    ap.add_argument("--kinds", default="npy,safetensors,config,labels,images,pytorch")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
     args = ap.parse_args()
@@ -457,6 +535,11 @@ def main():
                 f.write(images_case(rng, case_dir, images, special))
             return ["preprocess", "--preset", "clip", "--size", "32", "--input", lst, "--output",
                     os.path.join(out_dir, "pixels.npy")], out_dir
+        if kind == "pytorch":
+            path = os.path.join(case_dir, "student.pth")
+            with open(path, "wb") as f:
+                f.write(pytorch_case(rng))
+            return ["convert", "--input", path, "--output", os.path.join(out_dir, "student")], out_dir
         raise SystemExit("unknown kind " + kind)
 
     kinds = [k for k in args.kinds.split(",") if k]

@@ -5,6 +5,14 @@ import MKTSupport
 /// The towers of a CLIP model; a command that uses one checks only that one's weights.
 public enum CLIPTower: Sendable, CaseIterable {
     case text, vision
+
+    /// Whether a Hugging Face `CLIPModel` key belongs to this tower (with its projection).
+    public func holds(_ key: String) -> Bool {
+        switch self {
+        case .text: key.hasPrefix("text_model.") || key == "text_projection.weight"
+        case .vision: key.hasPrefix("vision_model.") || key == "visual_projection.weight"
+        }
+    }
 }
 
 extension CLIPConfiguration {
@@ -14,7 +22,7 @@ extension CLIPConfiguration {
     /// Checks every size against sanity limits before anything is allocated: positive, within
     /// limits no real CLIP comes near, heads dividing widths, patches dividing the image.
     /// - Throws: ``CLIPError`` naming `path` and the field (`vision_config.image_size`, …).
-    func validate(path: String) throws {
+    public func validate(path: String) throws {
         func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
                 throw CLIPError(path: path, problem: "\(field) is \(value); expected \(range.lowerBound)…\(range.upperBound)")
@@ -104,17 +112,17 @@ extension CLIPConfiguration {
     /// before any model is built: embeddings, the first block's MLP, projections and the number
     /// of encoder layers.
     /// - Throws: ``CLIPError`` naming `path` (the configuration), the tensor and both shapes.
-    public func checkWeights(_ file: SafetensorsFile, path: String, towers: [CLIPTower] = CLIPTower.allCases) throws {
+    public func checkWeights(_ file: any TensorSource, path: String, towers: [CLIPTower] = CLIPTower.allCases) throws {
         let fileName = (file.path as NSString).lastPathComponent
         func expect(_ key: String, _ shape: [Int]) throws {
-            guard let entry = file.entries[key] else { return }  // the strict load names missing tensors
-            guard entry.shape == shape || entry.shape.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) else {
-                throw CLIPError(path: path, problem: "implies \(key) of shape \(shape), \(fileName) holds \(entry.shape.prefix(8).map { $0 })")
+            guard let stored = file.shape(of: key) else { return }  // the strict load names missing tensors
+            guard stored == shape || stored.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) else {
+                throw CLIPError(path: path, problem: "implies \(key) of shape \(shape), \(fileName) holds \(stored.prefix(8).map { $0 })")
             }
         }
         func expectLayers(_ prefix: String, _ count: Int, _ field: String) throws {
             var indices = Set<Int>()
-            for key in file.entries.keys where key.hasPrefix(prefix) {
+            for key in file.keys where key.hasPrefix(prefix) {
                 if let n = Int(key.dropFirst(prefix.count).prefix { $0 != "." }) { indices.insert(n) }
             }
             guard indices.isEmpty || indices.count == count else {

@@ -79,6 +79,7 @@ public struct CLIPConfiguration: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIPError(path: path, problem: "cannot read the file")
         }
+        try checkModelType(data, path: path)
         do {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -94,6 +95,34 @@ public struct CLIPConfiguration: Codable, Sendable, Equatable {
             throw CLIPError(path: path, problem: "invalid value for \(key): \(context.debugDescription)")
         } catch {
             throw CLIPError(path: path, problem: "cannot parse (\(error))")
+        }
+    }
+
+    /// Other model families whose folders look like CLIP's, by `model_type`.
+    static let otherFamilies: [String: String] = [
+        "siglip": "a SigLIP model", "siglip2": "a SigLIP 2 model", "chinese_clip": "a Chinese-CLIP model",
+        "altclip": "an AltCLIP model", "owlvit": "an OWL-ViT detector", "owlv2": "an OWLv2 detector",
+        "x_clip": "an X-CLIP video model", "clipseg": "a CLIPSeg model", "groupvit": "a GroupViT model",
+        "align": "an ALIGN model", "blip": "a BLIP model", "blip-2": "a BLIP-2 model", "flava": "a FLAVA model",
+        "clip_vision_model": "a CLIP vision tower alone (CLIPVisionModel)",
+        "clip_text_model": "a CLIP text tower alone (CLIPTextModel)",
+    ]
+
+    /// Refuses a `config.json` of another model family (by its `model_type`) and activation
+    /// names this toolkit does not compute, each in one line naming the file and the key.
+    /// - Throws: ``CLIPError`` naming `path`.
+    static func checkModelType(_ data: Data, path: String) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }  // the decoder reports it
+        if let type = object["model_type"] as? String, type != "clip" {
+            let what = otherFamilies[type].map { " (\($0))" } ?? ""
+            throw CLIPError(path: path, problem: "model_type is \(MessageText.quoted(type, to: 40))\(what); mkt reads CLIP models "
+                                                 + "(model_type \"clip\": the CLIPModel layout with text_config and vision_config)")
+        }
+        let names = Activation.allCases.map(\.rawValue)
+        for tower in ["text_config", "vision_config"] {
+            guard let act = (object[tower] as? [String: Any])?["hidden_act"] as? String, !names.contains(act) else { continue }
+            throw CLIPError(path: path, problem: "\(tower).hidden_act is \(MessageText.quoted(act, to: 40)), an activation mkt does not compute; "
+                                                 + "expected one of \(names.joined(separator: ", "))")
         }
     }
 

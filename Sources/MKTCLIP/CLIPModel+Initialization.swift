@@ -33,7 +33,7 @@ extension CLIPModel {
                 normal(layer.mlp.fc2.$weight, inStd)
             }
         }
-        let text = model.textModel, vision = model.visionModel
+        let text: CLIPTextTransformer = model.textModel, vision: CLIPVisionTransformer = model.visionModel
         normal(text.embeddings.tokenEmbedding.$weight, 0.02)
         normal(text.embeddings.positionEmbedding.$weight, 0.02)
         initLayers(text.encoder, width: config.text.hiddenSize)

@@ -28,7 +28,7 @@ public enum SafetensorsDType: String, Sendable {
 /// let file = try SafetensorsFile(path: "model.safetensors")
 /// let w = try file.floats("visual_projection.weight")   // [out, in], row-major
 /// ```
-public struct SafetensorsFile: Sendable {
+public struct SafetensorsFile: TensorSource {
     /// One tensor's entry in the header.
     public struct Entry: Sendable, Equatable {
         /// The stored element type.
@@ -143,9 +143,15 @@ public struct SafetensorsFile: Sendable {
             }
             next = entry.range.upperBound
         }
+        guard next == available else {
+            throw FormatError(path: path, problem: "\(available - next) bytes after the last tensor's data (the reference safetensors reader refuses trailing bytes)")
+        }
         self.entries = entries
         self.metadata = metadata
     }
+
+    /// The shape of `name`, if the file holds it.
+    public func shape(of name: String) -> [Int]? { entries[name]?.shape }
 
     /// The entry of `name`.
     /// - Throws: ``FormatError`` naming the file and the key if it is absent.
@@ -205,16 +211,6 @@ public struct SafetensorsFile: Sendable {
             }
         default:
             return try floats(name).map { Int($0) }
-        }
-    }
-}
-
-extension SafetensorsFile {
-    /// The floating-point tensors holding NaN or infinity, in file order.
-    public func nonfiniteTensors() -> [String] {
-        keys.filter { key in
-            guard let dtype = entries[key]?.dtype, [.f64, .f32, .f16, .bf16].contains(dtype) else { return false }
-            return (try? floats(key))?.contains { !$0.isFinite } ?? false
         }
     }
 }

@@ -15,7 +15,8 @@ public struct CheckpointError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Module {
-    /// Loads every parameter from a safetensors file, strictly.
+    /// Loads every parameter from a weight file (safetensors, sharded safetensors, a PyTorch
+    /// checkpoint), strictly.
     ///
     /// - Parameters:
     ///   - file: the checkpoint.
@@ -26,7 +27,7 @@ extension Module {
     /// - Throws: ``CheckpointError`` for a missing key, a shape mismatch, a key the module
     ///   does not have, or non-finite values.
     public func load(
-        from file: SafetensorsFile, prefix: String = "", ignoring: (String) -> Bool = { _ in false },
+        from file: any TensorSource, prefix: String = "", ignoring: (String) -> Bool = { _ in false },
         allowingOtherKeys: (String) -> Bool = { _ in false }, allowingNonfinite: Bool = false
     ) throws {
         let boxes = namedParameterBoxes()
@@ -34,13 +35,13 @@ extension Module {
         for (key, p) in boxes {
             let fileKey = prefix + key
             expected.insert(fileKey)
-            guard let entry = file.entries[fileKey] else {
+            guard let shape = file.shape(of: fileKey) else {
                 throw CheckpointError(path: file.path, key: fileKey, problem: "missing tensor")
             }
             let want = p.wrappedValue.shape
-            guard entry.shape == want || (entry.count == want.reduce(1, *) && entry.shape.filter { $0 != 1 } == want.filter { $0 != 1 }) else {
+            guard shape == want || shape.filter({ $0 != 1 }) == want.filter({ $0 != 1 }) else {
                 throw CheckpointError(path: file.path, key: fileKey,
-                                      problem: "shape \(entry.shape) does not match the configuration's \(want) for")
+                                      problem: "shape \(shape) does not match the configuration's \(want) for")
             }
             let values = try file.floats(fileKey)
             if !allowingNonfinite, let bad = values.firstIndex(where: { !$0.isFinite }) {

@@ -77,12 +77,13 @@ public final class TwoStreamStudent: Module {
         }
     }
 
-    /// A student initialised to the teacher's vision tower (from a full CLIP folder) or loaded
-    /// from a student folder (`config.json` + `model.safetensors` with vision keys only).
+    /// A student initialised to the teacher's vision tower (from a full CLIP folder or an
+    /// OpenAI CLIP checkpoint file), loaded from a student folder (`config.json` +
+    /// `model.safetensors` with vision keys only), or from an official MKT student checkpoint
+    /// (`.pth`, see ``MKTStudentCheckpoint``).
     /// - Throws: ``CLIPError`` / ``CheckpointError`` naming the file and key.
     public static func load(directory: String, allowingNonfinite: Bool = false) throws -> TwoStreamStudent {
-        let directory = try CLIPModel.checkFolder(directory)
-        let (config, file) = try CLIPModel.checkedFiles(directory, towers: [.vision])
+        let (config, file) = try MKTStudentCheckpoint.checkedFiles(directory)
         let student = TwoStreamStudent(config)
         try student.load(from: file, ignoring: { CLIPModel.isBuffer($0) || $0.hasPrefix("text_model.") || $0 == "text_projection.weight" || $0 == "logit_scale" },
                          allowingNonfinite: allowingNonfinite)

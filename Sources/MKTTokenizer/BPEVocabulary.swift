@@ -53,7 +53,7 @@ public struct BPEVocabulary: Sendable {
         for (rank, merge) in merges.enumerated() {
             guard let left = ids[merge.left], let right = ids[merge.right], let merged = ids[merge.left + merge.right] else {
                 throw TokenizerError(path: mergesFile,
-                                     problem: "merge \(rank + 1) \"\(merge.left) \(merge.right)\" uses a symbol that \(vocabularyFile) does not have")
+                                     problem: "merge \(rank + 1) \(MessageText.quoted(merge.left + " " + merge.right, to: 100)) uses a symbol that \(vocabularyFile) does not have")
             }
             let key = Self.pairKey(left, right)
             if table[key] == nil { table[key] = (Int32(rank), merged) }
@@ -67,8 +67,17 @@ public struct BPEVocabulary: Sendable {
         UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
     }
 
+    /// The largest `vocab.json` or `merges.txt` read (real CLIP files are about 1 MB).
+    static let maximumFileSize = 256 << 20
+
+    /// The largest id in the vocabulary.
+    public var largestID: Int32 { ids.values.max() ?? 0 }
+
     private static func contents(_ path: String) throws -> Data {
         if let problem = InputFile.problem(path) { throw TokenizerError(path: path, problem: problem) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumFileSize {
+            throw TokenizerError(path: path, problem: "the file is \(size) bytes, more than any tokenizer file (at most \(maximumFileSize))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TokenizerError(path: path, problem: "cannot read the file")
         }
@@ -93,7 +102,7 @@ public struct BPEVocabulary: Sendable {
         ids.reserveCapacity(decoded.count)
         for (symbol, value) in decoded {
             guard let id = Int32(exactly: value), id >= 0 else {
-                throw TokenizerError(path: path, problem: "the id of \"\(symbol)\" is not a non-negative 32-bit integer")
+                throw TokenizerError(path: path, problem: "the id of \(MessageText.quoted(symbol, to: 100)) is not a non-negative 32-bit integer")
             }
             ids[symbol] = id
         }

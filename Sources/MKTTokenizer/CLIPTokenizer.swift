@@ -31,6 +31,9 @@ public final class CLIPTokenizer: Sendable {
     /// The id of `<|endoftext|>` (49407 in CLIP's vocabulary).
     public let endToken: Int32
 
+    /// The largest id the tokenizer can produce.
+    public var largestID: Int32 { encoder.vocabulary.largestID }
+
     /// The number of vocabulary entries.
     public var vocabularySize: Int { encoder.vocabulary.ids.count }
 

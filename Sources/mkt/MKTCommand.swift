@@ -26,6 +26,7 @@ struct MKTCommand: AsyncParsableCommand {
             ScoreCommand.self,
             ClassifierTrainCommand.self,
             ClassifierEvaluateCommand.self,
+            ConvertCommand.self,
             ProfileCommand.self,
             PromptTuneCommand.self,
             SynthWorldCommand.self,

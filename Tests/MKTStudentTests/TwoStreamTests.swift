@@ -1,4 +1,5 @@
 import MKTCLIP
+import MKTFormats
 import MKTNN
 import MKTStudent
 import MKTSupport
@@ -56,5 +57,24 @@ import TestSupport
         }
         #expect(grads["vision_model.encoder.layers.1.mlp.fc2.weight"]!.scalars.contains { $0 != 0 })
         #expect(grads["vision_model.encoder.layers.0.mlp.fc2.weight"] == nil)
+    }
+}
+
+/// The official MKT student checkpoint (`CLIPVIT.state_dict()`, Tests/Fixtures/checkpoints)
+/// loads as a student whose two streams equal the official `encode_img` and the student folder
+/// mapped by the fixture script, byte for byte.
+@Suite struct MKTStudentCheckpointTests {
+    @Test func theOfficialStudentLoadsAsTheReferenceFolder() throws {
+        let pixelArray = try NpyArray.read(Fixtures.path("checkpoints/pixels.npy"))
+        let pixels = Tensor(shape: pixelArray.shape, scalars: pixelArray.floats())
+        let official = try TwoStreamStudent.load(directory: Fixtures.path("checkpoints/mkt-student.pth"))
+        let reference = try TwoStreamStudent.load(directory: Fixtures.path("checkpoints/mkt-student-reference"))
+        #expect(official.configuration.vision.hiddenSize == 128 && official.configuration.projectionDim == 32)
+        let (g, local) = Tape.withoutRecording { official(pixels) }
+        let (rg, rl) = Tape.withoutRecording { reference(pixels) }
+        #expect(g.scalars == rg.scalars && local.scalars == rl.scalars)
+        #expect(local.shape == [2, 16, 32])
+        #expect(allClose(g.scalars, try NpyArray.read(Fixtures.path("checkpoints/student-global.npy")).floats(), atol: 1e-5, rtol: 1e-5))
+        #expect(allClose(local.scalars, try NpyArray.read(Fixtures.path("checkpoints/student-local.npy")).floats(), atol: 1e-5, rtol: 1e-5))
     }
 }

@@ -17,6 +17,7 @@ import Testing
         ("adapter-train", AdapterTrainCommand.self), ("adapter-score", AdapterScoreCommand.self),
         ("embed-videos", EmbedVideosCommand.self),
         ("classifier-train", ClassifierTrainCommand.self), ("classifier-evaluate", ClassifierEvaluateCommand.self),
+        ("convert", ConvertCommand.self),
     ]
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")

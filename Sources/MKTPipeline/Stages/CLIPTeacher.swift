@@ -1,6 +1,7 @@
 import Foundation
 import MKTData
 import MKTCLIP
+import MKTFormats
 import MKTTensor
 import MKTTokenizer
 
@@ -24,10 +25,13 @@ public struct CLIPTeacher: Stage {
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
                 throw PipelineError(stage: nil, problem: "\(directory): no such model folder (a Hugging Face CLIP folder)")
             }
-            return try Fingerprints.files([
-                "config": directory + "/config.json", "weights": directory + "/model.safetensors",
-                "vocabulary": directory + "/vocab.json", "merges": directory + "/merges.txt",
-            ])
+            var files = ["config": directory + "/config.json", "vocabulary": directory + "/vocab.json", "merges": directory + "/merges.txt"]
+            let name = CLIPModel.weightFileNames.first { FileManager.default.fileExists(atPath: directory + "/" + $0) }
+            files["weights"] = directory + "/" + (name ?? CLIPModel.weightFileNames[0])
+            if let shards = (try? CLIPModel.weights(in: directory) as? ShardedSafetensors)?.shards.keys {
+                for shard in shards { files["weights " + shard] = directory + "/" + shard }
+            }
+            return try Fingerprints.files(files)
         }
     }
 
@@ -36,7 +40,7 @@ public struct CLIPTeacher: Stage {
         try context.set(.teacher) {
             let clip = try CLIPModel.load(directory: directory)
             clip.freeze()
-            return TeacherModel(clip: clip, tokenizer: try CLIPTokenizer(directory: directory))
+            return TeacherModel(clip: clip, tokenizer: try CLIPModel.tokenizer(for: directory))
         }
     }
 }

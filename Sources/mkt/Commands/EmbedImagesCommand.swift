@@ -12,7 +12,7 @@ struct EmbedImagesCommand: ParsableCommand {
         commandName: "embed-images",
         abstract: "CLIP image embeddings visual_projection(post_layernorm(CLS)) of a list of images, as <f4 [N, D].")
 
-    @Option(help: "A Hugging Face CLIP folder.") var model: String
+    @Option(help: "A Hugging Face CLIP folder (model.safetensors, sharded, or pytorch_model.bin) or an OpenAI CLIP .pt/.pth file.") var model: String
     @Option(help: "An image list: one path per line, relative to the list's folder.") var input: String
     @Option(help: "The output .npy file.") var output: String
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
@@ -25,7 +25,7 @@ struct EmbedImagesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(model)
+        let clip = try weights.clip(model, towers: [.vision])
         let screening = try errors.screen(
             ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize), list: input)
         let files = screening.kept

@@ -13,7 +13,7 @@ struct EmbedTextCommand: ParsableCommand {
         abstract: "CLIP text embeddings text_projection(final_layer_norm(x at the end token)) of labels, as <f4 [L, D].",
         discussion: "With --prompt, the labels go through a prompt context learned by `mkt prompt-tune`.")
 
-    @Option(help: "A Hugging Face CLIP folder.") var model: String
+    @Option(help: "A Hugging Face CLIP folder (model.safetensors, sharded, or pytorch_model.bin) or an OpenAI CLIP .pt/.pth file.") var model: String
     @Option(help: "A label list: one label per line (`id<TAB>name` uses the name).") var input: String
     @Option(help: "The output .npy file.") var output: String
     @Option(help: "A template with {} for the label, e.g. \"There is a {} in the scene\".") var template: String?
@@ -21,8 +21,8 @@ struct EmbedTextCommand: ParsableCommand {
     @OptionGroup var weights: WeightOptions
 
     func run() throws {
-        let clip = try weights.clip(model)
-        let tokenizer = try CLIPTokenizer(directory: model)
+        let clip = try weights.clip(model, towers: [.text])
+        let tokenizer = try CLIPModel.tokenizer(for: model)
         let labels = try TextList.labels(input)
         let embeddings = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt,
                                                  template: template ?? "{}")

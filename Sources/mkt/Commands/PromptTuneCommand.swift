@@ -48,7 +48,7 @@ struct PromptTuneCommand: ParsableCommand {
 
     func run() throws {
         let clip = try weights.clip(teacher)
-        let tokenizer = try CLIPTokenizer(directory: teacher)
+        let tokenizer = try CLIPModel.tokenizer(for: teacher)
         let studentModel = try weights.student(student)
         guard studentModel.configuration.projectionDim == clip.configuration.projectionDim else {
             throw TrainingInputError(path: student, problem: "projection_dim \(studentModel.configuration.projectionDim) differs from the teacher's \(clip.configuration.projectionDim)")

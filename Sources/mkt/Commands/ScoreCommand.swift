@@ -20,8 +20,8 @@ struct ScoreCommand: ParsableCommand {
         score unseen (ZSL) and all (GZSL) labels in separate runs.
         """)
 
-    @Option(help: "The teacher: a Hugging Face CLIP folder (text tower and tokenizer).") var teacher: String
-    @Option(help: "The student folder (from `mkt distill`).") var student: String
+    @Option(help: "The teacher: a Hugging Face CLIP folder (text tower and tokenizer) or an OpenAI CLIP .pt.") var teacher: String
+    @Option(help: "The student folder (from `mkt distill`) or an official MKT student .pth.") var student: String
     @Option(help: "A learned prompt: prompt.safetensors or the prompt-tune run folder.") var prompt: String?
     @Option(help: "The template when no prompt is given.") var template = "There is a {} in the scene"
     @Option(help: "An image list.") var images: String
@@ -40,8 +40,8 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(teacher)
-        let tokenizer = try CLIPTokenizer(directory: teacher)
+        let clip = try weights.clip(teacher, towers: [.text])
+        let tokenizer = try CLIPModel.tokenizer(for: teacher)
         let model = try weights.student(student)
         let rule = try scoring.scoring(for: model.configuration.vision)
         let names = try TextList.labels(labels)

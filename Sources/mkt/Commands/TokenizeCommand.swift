@@ -1,5 +1,6 @@
 import ArgumentParser
 import MKTFormats
+import MKTCLIP
 import MKTTokenizer
 
 /// `mkt tokenize`: CLIP token ids of a text file, one text per line, as `<i4` [N, context].
@@ -31,7 +32,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let texts = try TextLines.split(TextList.text(input), path: input)
-        let tokenizer = try CLIPTokenizer(directory: model)
+        let tokenizer = try CLIPModel.tokenizer(for: model)
         let ids = tokenizer.tokenize(texts, contextLength: contextLength)
         try NpyArray(int32s: ids, shape: [texts.count, contextLength]).write(to: output)
         print("tokenized \(texts.count) texts -> \(output) [\(texts.count), \(contextLength)] <i4")

@@ -32,7 +32,7 @@ struct ZeroShotCommand: ParsableCommand {
 
     func run() throws {
         let clip = try weights.clip(model)
-        let tokenizer = try CLIPTokenizer(directory: model)
+        let tokenizer = try CLIPModel.tokenizer(for: model)
         let names = try TextList.labels(labels)
         let screening = try errors.screen(
             ImageFiles(list: images, preset: preset, size: clip.configuration.vision.imageSize), list: images)

@@ -10,10 +10,10 @@ struct WeightOptions: ParsableArguments {
     @Flag(help: "Load model weights holding NaN or infinity (refused otherwise), with a warning line naming them.")
     var allowNonfinite = false
 
-    /// The CLIP model in `directory`.
-    func clip(_ directory: String) throws -> CLIPModel {
+    /// The CLIP model in `directory`, with only `towers` built.
+    func clip(_ directory: String, towers: [CLIPTower] = CLIPTower.allCases) throws -> CLIPModel {
         warnAboutNonfiniteWeights(directory)
-        return try CLIPModel.load(directory: directory, allowingNonfinite: allowNonfinite)
+        return try CLIPModel.load(directory: directory, towers: towers, allowingNonfinite: allowNonfinite)
     }
 
     /// The two-stream student of the model (CLIP or student folder) in `directory`.
@@ -24,8 +24,10 @@ struct WeightOptions: ParsableArguments {
 
     private func warnAboutNonfiniteWeights(_ directory: String) {
         guard allowNonfinite else { return }
-        let path = (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + "/model.safetensors"
-        guard let names = try? SafetensorsFile(path: path).nonfiniteTensors(), let first = names.first else { return }
+        let folder = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        guard let weights = try? CLIPModel.weights(in: folder) else { return }
+        let (path, names) = (weights.path, weights.nonfiniteTensors())
+        guard let first = names.first else { return }
         let more = names.count > 1 ? " and \(names.count - 1) more" : ""
         FileHandle.standardError.write(Data("warning: \(path): tensor '\(first)'\(more) hold NaN or infinity; loaded because of --allow-nonfinite\n".utf8))
     }
