@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "MKTMetrics", targets: ["MKTMetrics"]),
         .library(name: "MKTData", targets: ["MKTData"]),
         .library(name: "MKTStudent", targets: ["MKTStudent"]),
+        .library(name: "MKTDistributed", targets: ["MKTDistributed"]),
         .library(name: "MKTTraining", targets: ["MKTTraining"]),
         .library(name: "MKTDistill", targets: ["MKTDistill"]),
         .library(name: "MKTContrastive", targets: ["MKTContrastive"]),
@@ -46,6 +47,8 @@ let package = Package(
                        providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev"])]),
         // A small C shim that catches libpng's longjmp, libjpeg's error_exit and libtiff's
         // messages, with GIF and BMP decoders of its own.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CWebP", "CTIFF"], path: "Sources/CImageCodecs"),
@@ -56,6 +59,7 @@ let package = Package(
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
         .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),
+        .target(name: "MKTDistributed", dependencies: ["MKTSupport", "CMPI"]),
 
         // Inputs.
         .target(name: "MKTImage", dependencies: ["MKTSupport", "CImageCodecs"]),
@@ -70,12 +74,13 @@ let package = Package(
                 dependencies: ["MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Training: the one loop, and the methods' trainers.
-        .target(name: "MKTTraining", dependencies: ["MKTOptim", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
+        .target(name: "MKTTraining",
+                dependencies: ["MKTDistributed", "MKTOptim", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTDistill",
                 dependencies: ["MKTTraining", "MKTStudent", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
                                "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTContrastive",
-                dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
+                dependencies: ["MKTTraining", "MKTDistributed", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
                                "MKTSupport"]),
 
         // Outputs and composition.
@@ -91,7 +96,8 @@ let package = Package(
             name: "mkt",
             dependencies: [
                 "MKTPipeline", "MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
-                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
+                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTDistributed", "MKTNN", "MKTFormats", "MKTTensor",
+                "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

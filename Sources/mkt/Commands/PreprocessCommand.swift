@@ -56,7 +56,7 @@ struct PreprocessCommand: ParsableCommand {
         let preprocessor = files.preprocessor
         let n = paths.count
         let reporter = ProgressRenderer().counter("preprocess", unit: "image", total: n)
-        let workers = threads ?? Parallel.coreCount
+        let workers = threads ?? Parallel.coresPerProcess
         // Chunks are appended to a temporary file that becomes the output only when every image
         // has been decoded; a bad image removes it.
         let writer = try NpyStreamWriter(path: output, shape: [n, 3, size, size], dtype: .float32)
