@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "MKTReports",
                 dependencies: ["MKTMetrics", "MKTSupport", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
-                dependencies: ["MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTStudent", "MKTData",
+                dependencies: ["MKTReports", "MKTContrastive", "MKTDistill", "MKTTraining", "MKTDistributed", "MKTStudent", "MKTData",
                                "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats", "MKTTensor",
                                "MKTSupport"]),
 
@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTImage", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTStudentTests",
                     dependencies: ["MKTStudent", "MKTCLIP", "MKTNN", "MKTTensor", "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTDistributedTests", dependencies: ["MKTDistributed", "MKTSupport"]),
         .testTarget(name: "MKTTrainingTests",
                     dependencies: ["MKTTraining", "MKTOptim", "MKTNN", "MKTTensor", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTDistillTests",

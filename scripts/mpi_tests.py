@@ -162,10 +162,22 @@ def main():
             compare_runs("contrastive tuning", os.path.join(work, "contrastive-0"),
                          os.path.join(work, f"contrastive-{ranks}"), ranks, "checkpoint/model.safetensors", 2)
 
+        # The demo under MPI: the same report table as one process (3 steps per training stage).
+        tables = {}
+        for ranks in (0, rank_counts[0]):
+            out = run(mkt, ranks, ["demo", "--run-dir", os.path.join(work, f"demo-{ranks}"), "--max-steps", "3",
+                                   "--images", "120"]).stdout
+            tables[ranks] = [line for line in out.splitlines() if line.startswith("| ")]
+            with open(os.path.join(work, f"demo-{ranks}", "stages", "distill", "run", "training-log.jsonl")) as f:
+                sizes = {json.loads(line)["world_size"] for line in f if line.strip()}
+            check(sizes == {max(ranks, 1)}, f"demo: world_size {max(ranks, 1)} in the stage-1 log ({sizes})")
+        check(tables[0] and tables[0] == tables[rank_counts[0]],
+              f"demo: {rank_counts[0]} processes report the table of one ({len(tables[0])} rows)")
+
         # Resume after a stop under MPI: SIGTERM to mpirun during a long run (checkpoint every
         # step), then --resume, against an uninterrupted run of the same steps.
         ranks = rank_counts[0]
-        steps = 12
+        steps = 100
         whole = os.path.join(work, "resume-whole")
         distill(ranks, whole, ["--max-steps", str(steps), "--epochs", str(steps)])
         stopped = os.path.join(work, "resume-stopped")

@@ -75,9 +75,28 @@ public final class ProcessGroup: @unchecked Sendable {
     /// (the same batches one process runs), split near-evenly over the ranks in order, so each
     /// row is computed exactly as by one process.
     public func share(of count: Int, batchSize: Int) -> Range<Int> {
-        let batches = (count + batchSize - 1) / max(batchSize, 1)
-        let mine = Parallel.chunk(batches, part: rank, parts: size)
-        return min(count, mine.lowerBound * batchSize)..<min(count, mine.upperBound * batchSize)
+        Self.share(of: count, batchSize: batchSize, rank: rank, size: size)
+    }
+
+    /// Rank `rank`'s share of `count` rows in batches of `batchSize` among `size` ranks (see
+    /// ``share(of:batchSize:)``).
+    public static func share(of count: Int, batchSize: Int, rank: Int, size: Int) -> Range<Int> {
+        let batch = max(batchSize, 1)
+        let mine = Parallel.chunk((count + batch - 1) / batch, part: rank, parts: size)
+        return min(count, mine.lowerBound * batch)..<min(count, mine.upperBound * batch)
+    }
+
+    /// Rows `0..<count` computed in batches of `batchSize` and split over the ranks: `compute`
+    /// is called once, with this rank's ``share(of:batchSize:)`` (not for an empty one), and
+    /// returns its rows' values; the result is every rank's values in row order, on rank 0
+    /// (`nil` on the others) or, with `everywhere`, on every rank. With one process, `compute`
+    /// runs on all rows.
+    public func shardedRows(count: Int, batchSize: Int, everywhere: Bool = false,
+                            _ compute: (Range<Int>) throws -> [Float]) throws -> [Float]? {
+        guard size > 1 else { return try compute(0..<count) }
+        let mine = share(of: count, batchSize: batchSize)
+        let local = mine.isEmpty ? [] : try compute(mine)
+        return everywhere ? try allGather(local).values : try gather(local)
     }
 
     /// Elements per MPI call: MPI counts are 32-bit, and large tensors go in pieces.

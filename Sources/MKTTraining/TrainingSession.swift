@@ -239,6 +239,8 @@ public final class TrainingSession<T: Trainer> {
             if let every = plan.checkpointEvery, every > 0, step % every == 0, !isFinished { try save() }
         }
         try save()
+        // Every rank returns once rank 0's files are complete (a next stage may read them).
+        try group.barrier()
         _ = onEvent(.finished(steps: step, stopped: stopped))
         return logs
     }
