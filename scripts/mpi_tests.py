@@ -129,6 +129,18 @@ def main():
             same = open(os.path.join(work, f"embed-{ranks}.npy"), "rb").read() == one
             check(same, f"embed-images: {ranks} processes write the bytes of one")
 
+        # Sharded preprocess: 600 images (chunks of 256 over the ranks), 32 px.
+        many = os.path.join(work, "many.txt")
+        with open(many, "w") as f:
+            f.writelines(os.path.join(FIXTURES, "images", IMAGES[i % n]) + "\n" for i in range(600))
+        for ranks in [0] + rank_counts:
+            run(mkt, ranks, ["preprocess", "--preset", "clip", "--size", "32", "--input", many,
+                             "--output", os.path.join(work, f"pixels-{ranks}.npy")])
+        one = open(os.path.join(work, "pixels-0.npy"), "rb").read()
+        for ranks in rank_counts:
+            same = open(os.path.join(work, f"pixels-{ranks}.npy"), "rb").read() == one
+            check(same, f"preprocess: {ranks} processes write the bytes of one")
+
         # Stage 1: batch of 7 over 2 and 3 ranks (4+3, 2+2+3), 3 steps over 3 epochs.
         def distill(ranks, output, extra=()):
             run(mkt, ranks, ["distill", "--teacher", TINY, "--pixels", os.path.join(work, "pixels.npy"),
@@ -141,6 +153,15 @@ def main():
             distill(ranks, stage1[ranks])
         for ranks in rank_counts:
             compare_runs("stage 1", stage1[0], stage1[ranks], ranks, "checkpoint/model.safetensors", 3)
+
+        # Sharded score with the one-process student: byte-identical scores.
+        for ranks in [0] + rank_counts:
+            run(mkt, ranks, ["score", "--teacher", TINY, "--student", stage1[0], "--images", images, "--labels", names,
+                             "--batch-size", "2", "--top-k", "2", "--output", os.path.join(work, f"scores-{ranks}.npy")])
+        one = open(os.path.join(work, "scores-0.npy"), "rb").read()
+        for ranks in rank_counts:
+            same = open(os.path.join(work, f"scores-{ranks}.npy"), "rb").read() == one
+            check(same, f"score: {ranks} processes write the bytes of one")
 
         # Stage 2 from the one-process student: 2 steps.
         for ranks in [0] + rank_counts:

@@ -207,6 +207,33 @@ public final class ProcessGroup: @unchecked Sendable {
         return all
     }
 
+    /// Sends `values` to rank `destination`, which takes them with ``receive(_:from:)``
+    /// (blocks until they are on their way).
+    public func send(_ values: [Float], to destination: Int) throws {
+        guard usesMPI else { return }
+        try values.withUnsafeBytes { p in
+            for start in stride(from: 0, to: p.count, by: Self.chunkElements) {
+                let n = min(Self.chunkElements, p.count - start)
+                try Self.check(mkt_mpi_send_bytes(p.baseAddress! + start, Int32(n), Int32(destination), Self.pointToPointTag), "MPI_Send")
+            }
+        }
+    }
+
+    /// The `count` values rank `source` sends with ``send(_:to:)``.
+    public func receive(_ count: Int, from source: Int) throws -> [Float] {
+        var values = [Float](repeating: 0, count: count)
+        guard usesMPI else { return values }
+        try values.withUnsafeMutableBytes { p in
+            for start in stride(from: 0, to: p.count, by: Self.chunkElements) {
+                let n = min(Self.chunkElements, p.count - start)
+                try Self.check(mkt_mpi_recv_bytes(p.baseAddress! + start, Int32(n), Int32(source), Self.pointToPointTag), "MPI_Recv")
+            }
+        }
+        return values
+    }
+
+    private static let pointToPointTag: Int32 = 20
+
     /// Returns when every rank has called it.
     public func barrier() throws {
         guard usesMPI else { return }

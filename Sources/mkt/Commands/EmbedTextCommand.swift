@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
+import MKTDistributed
 import MKTDistill
 import MKTFormats
 import MKTTensor
@@ -21,6 +22,8 @@ struct EmbedTextCommand: ParsableCommand {
     @OptionGroup var weights: WeightOptions
 
     func run() throws {
+        // A label set is small: rank 0 embeds it alone and the other ranks have nothing to do.
+        guard try ProcessGroup.world().isRoot else { return }
         let clip = try weights.clip(model)
         let tokenizer = try CLIPTokenizer(directory: model)
         let labels = try TextList.labels(input)
