@@ -37,8 +37,9 @@ struct MKTCommand: AsyncParsableCommand {
     /// Installs the signal handling (``Interrupt``), then parses and runs the command; a failure
     /// is printed as one line (``OneLineError``) with exit status 1.
     ///
-    /// Under `mpirun` (or `srun`) every rank runs the command: MPI starts first, only rank 0
-    /// prints, and a failure on any rank aborts the whole job (``RankOutput``).
+    /// Under `mpirun` (or `srun`) MPI starts first; the commands that split their work
+    /// (``RunsOnEveryRank``) run on every rank, the others on rank 0 alone; only rank 0 prints,
+    /// and a failure on any rank aborts the whole job (``RankOutput``).
     static func main() async {
         Interrupt.install()
         let group: ProcessGroup
@@ -54,6 +55,10 @@ struct MKTCommand: AsyncParsableCommand {
         } catch {
             try? group.finalize()
             exit(withError: error)
+        }
+        if !group.isRoot, !(command is RunsOnEveryRank) {
+            try? group.finalize()
+            return
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {

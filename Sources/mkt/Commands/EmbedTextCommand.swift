@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
-import MKTDistributed
 import MKTDistill
 import MKTFormats
 import MKTTensor
@@ -22,8 +21,6 @@ struct EmbedTextCommand: ParsableCommand {
     @OptionGroup var weights: WeightOptions
 
     func run() throws {
-        // A label set is small: rank 0 embeds it alone and the other ranks have nothing to do.
-        guard try ProcessGroup.world().isRoot else { return }
         let clip = try weights.clip(model)
         let tokenizer = try CLIPTokenizer(directory: model)
         let labels = try TextList.labels(input)

@@ -1,6 +1,19 @@
 import Foundation
 import MKTDistributed
 
+/// A command whose work is split over the ranks of an MPI run (data-parallel training, sharded
+/// inference, pipelines). Every other command runs on rank 0 alone: the other ranks exit at once.
+protocol RunsOnEveryRank {}
+
+extension DistillCommand: RunsOnEveryRank {}
+extension PromptTuneCommand: RunsOnEveryRank {}
+extension ContrastiveTuneCommand: RunsOnEveryRank {}
+extension EmbedImagesCommand: RunsOnEveryRank {}
+extension ScoreCommand: RunsOnEveryRank {}
+extension PreprocessCommand: RunsOnEveryRank {}
+extension DemoCommand: RunsOnEveryRank {}
+extension BenchmarkCommand: RunsOnEveryRank {}
+
 /// The command line under MPI: rank 0 speaks (summaries, progress); the other ranks' standard
 /// output and progress go to /dev/null, but their failures are still printed (on the original
 /// standard error, naming the rank) before the whole job is aborted, so no rank waits forever
