@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "MKTMetrics", targets: ["MKTMetrics"]),
         .library(name: "MKTData", targets: ["MKTData"]),
         .library(name: "MKTStudent", targets: ["MKTStudent"]),
+        .library(name: "MKTDistributed", targets: ["MKTDistributed"]),
         .library(name: "MKTTraining", targets: ["MKTTraining"]),
         .library(name: "MKTDistill", targets: ["MKTDistill"]),
         .library(name: "MKTContrastive", targets: ["MKTContrastive"]),
@@ -49,6 +50,8 @@ let package = Package(
                        providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev"])]),
         // A small C shim that catches libpng's longjmp, libjpeg's error_exit and libtiff's
         // messages, with GIF and BMP decoders of its own.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CWebP", "CTIFF"], path: "Sources/CImageCodecs"),
@@ -66,6 +69,7 @@ let package = Package(
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
         .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),
+        .target(name: "MKTDistributed", dependencies: ["MKTSupport", "CMPI"]),
 
         // Inputs.
         .target(name: "MKTImage", dependencies: ["MKTSupport", "CImageCodecs"]),
@@ -81,12 +85,13 @@ let package = Package(
                 dependencies: ["MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Training: the one loop, and the methods' trainers.
-        .target(name: "MKTTraining", dependencies: ["MKTOptim", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
+        .target(name: "MKTTraining",
+                dependencies: ["MKTDistributed", "MKTOptim", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTDistill",
                 dependencies: ["MKTTraining", "MKTStudent", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
                                "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTContrastive",
-                dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
+                dependencies: ["MKTTraining", "MKTDistributed", "MKTData", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN", "MKTTensor",
                                "MKTSupport"]),
         .target(name: "MKTAdapter",
                 dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTOptim", "MKTNN", "MKTFormats", "MKTTensor",
@@ -100,16 +105,16 @@ let package = Package(
                 dependencies: ["MKTMetrics", "MKTSupport", .product(name: "Plot", package: "Plot")]),
         .target(name: "MKTPipeline",
                 dependencies: ["MKTReports", "MKTText4Vis", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining",
-                               "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage", "MKTFormats",
-                               "MKTTensor", "MKTSupport"]),
+                               "MKTDistributed", "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTImage",
+                               "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // The command line: thin, over library code.
         .executableTarget(
             name: "mkt",
             dependencies: [
                 "MKTPipeline", "MKTReports", "MKTText4Vis", "MKTAdapter", "MKTContrastive", "MKTDistill", "MKTTraining",
-                "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTVideo", "MKTImage", "MKTNN",
-                "MKTFormats", "MKTTensor", "MKTSupport",
+                "MKTStudent", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTVideo", "MKTImage", "MKTDistributed",
+                "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -138,6 +143,7 @@ let package = Package(
         .testTarget(name: "MKTDataTests", dependencies: ["MKTData", "MKTImage", "MKTFormats", "TestSupport"]),
         .testTarget(name: "MKTStudentTests",
                     dependencies: ["MKTStudent", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport", "TestSupport"]),
+        .testTarget(name: "MKTDistributedTests", dependencies: ["MKTDistributed", "MKTSupport"]),
         .testTarget(name: "MKTTrainingTests",
                     dependencies: ["MKTTraining", "MKTOptim", "MKTNN", "MKTTensor", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTDistillTests",

@@ -1,6 +1,7 @@
 import Foundation
 import MKTCLIP
 import MKTData
+import MKTDistributed
 import MKTNN
 import MKTOptim
 import MKTTensor
@@ -186,9 +187,11 @@ public final class ContrastiveTuner: Trainer {
         let textLocked = configuration.textTower == .locked
         let lockedTexts = textLocked ? Tape.withoutRecording { textFeatures(sequences).l2Normalized(axis: -1) } : nil
         var logitsSeen = Tensor(0)
-        let (loss, grads) = valueAndGradient(pair) {
-            let image = lockedImages ?? model.imageFeatures(pixels!)
-            let text = lockedTexts ?? textFeatures(sequences)
+        let group = try ProcessGroup.world()
+        let (loss, grads) = try valueAndGradient(pair) {
+            var image = lockedImages ?? model.imageFeatures(pixels!)                          // [b, D]
+            var text = lockedTexts ?? textFeatures(sequences)                                // [b, D]
+            if group.size > 1 { (image, text) = try Self.wholeBatch(image: image, text: text, group: group) }
             switch configuration.objective {
             case .softmax:
                 let logits = InfoNCELoss().logits(image: image, text: text, logitScale: model.logitScale)
@@ -203,7 +206,34 @@ public final class ContrastiveTuner: Trainer {
         }
         var named: [String: Tensor] = [:]
         for (k, g) in grads { named[k.hasPrefix("clip.") ? String(k.dropFirst(5)) : k] = g }
+        // Every rank computed the temperature's and the bias's whole gradient; rank 0's counts.
+        if group.size > 1, !group.isRoot {
+            for key in ["logit_scale", "logit_bias"] where named[key] != nil { named[key] = Tensor.zeros(named[key]!.shape) }
+        }
         return (loss.item, logitsSeen.diagonalAccuracy(), named)
+    }
+
+    /// The whole batch's image and text features [B, D] from every rank's share [b, D], in rank
+    /// order: the other ranks' rows as constants, this rank's rows as given (on the tape), so
+    /// that the loss of the whole batch differentiates into this rank's towers only and the
+    /// ranks' gradients sum to the one-process gradient (``MKTTraining/GradientReduction/sum``).
+    static func wholeBatch(image: Tensor, text: Tensor, group: ProcessGroup) throws -> (image: Tensor, text: Tensor) {
+        let d = image.shape[1]
+        let (all, counts) = try group.allGather(image.detached().scalars + text.detached().scalars)
+        var images: [Tensor] = [], texts: [Tensor] = []
+        var offset = 0
+        for (rank, count) in counts.enumerated() where count > 0 {
+            let rows = count / (2 * d)
+            if rank == group.rank {
+                images.append(image)
+                texts.append(text)
+            } else {
+                images.append(Tensor(shape: [rows, d], scalars: Array(all[offset..<(offset + rows * d)])))
+                texts.append(Tensor(shape: [rows, d], scalars: Array(all[(offset + rows * d)..<(offset + count)])))
+            }
+            offset += count
+        }
+        return (Tensor.concatenate(images, axis: 0), Tensor.concatenate(texts, axis: 0))
     }
 
     /// The loss and gradients of a batch (the images' captions on pass `batch.epoch`).
@@ -211,7 +241,8 @@ public final class ContrastiveTuner: Trainer {
         let (loss, accuracy, named) = try lossAndGradients(indices: batch.indices, pass: batch.epoch)
         var grads: [String: Tensor] = [:]
         for (k, g) in named { grads[k == "logit_bias" ? k : "clip." + k] = g }
-        return TrainingStep(loss: Double(loss), gradients: grads, metrics: ["accuracy": accuracy, "logit_scale": temperatureScale], images: batch.indices.count)
+        return TrainingStep(loss: Double(loss), gradients: grads, metrics: ["accuracy": accuracy, "logit_scale": temperatureScale],
+                            images: batch.indices.count, reduction: .sum)
     }
 
     /// Clamps `logit_scale` to [0, ``ContrastiveConfiguration/maxLogitScale``] (as CLIP).

@@ -69,7 +69,7 @@ extension ImageFiles {
     /// verdicts (so `skip` decodes each image one extra time).
     ///
     /// - Parameter threads: Worker threads (default: one per core).
-    public func screened(policy: ImageErrorPolicy = .skip, threads: Int = Parallel.coreCount) -> ImageFileScreening {
+    public func screened(policy: ImageErrorPolicy = .skip, threads: Int = Parallel.coresPerProcess) -> ImageFileScreening {
         guard policy == .skip else {
             return ImageFileScreening(kept: self, rows: Array(paths.indices), skipped: [])
         }

@@ -39,6 +39,11 @@ public struct ImageFiles: Sendable {
     /// N.
     public var count: Int { paths.count }
 
+    /// The files `range` of the list, with the same transform.
+    public func rows(_ range: Range<Int>) -> ImageFiles {
+        ImageFiles(paths: Array(paths[range]), preprocessor: preprocessor)
+    }
+
     /// Pixels [indices.count, 3, S, S] of some files, decoded on all cores.
     /// - Throws: ``MKTImage/ImageError`` naming the first file (in `indices` order) that does not
     ///   decode.

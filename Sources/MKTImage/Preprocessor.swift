@@ -123,7 +123,7 @@ public struct Preprocessor: Sendable {
     ///   - progress: Called with the number of images finished so far (from worker threads).
     /// - Throws: ``ImageError`` naming the first bad file.
     public func preprocess(
-        paths: [String], into output: UnsafeMutableBufferPointer<Float>, threads: Int = Parallel.coreCount,
+        paths: [String], into output: UnsafeMutableBufferPointer<Float>, threads: Int = Parallel.coresPerProcess,
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws {
         precondition(output.count >= paths.count * valuesPerImage, "output too small for \(paths.count) images")
@@ -160,7 +160,7 @@ public struct Preprocessor: Sendable {
     /// - Throws: ``ImageError`` naming the first bad file in list order (chunks before it have
     ///   been handed to `body`), or what `body` throws.
     public func preprocess(
-        paths: [String], chunkSize: Int, threads: Int = Parallel.coreCount,
+        paths: [String], chunkSize: Int, threads: Int = Parallel.coresPerProcess,
         progress: (@Sendable (Int) -> Void)? = nil,
         body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void
     ) throws {
@@ -183,7 +183,7 @@ public struct Preprocessor: Sendable {
     /// Decodes and preprocesses `paths` in parallel: [N, 3, S, S].
     ///
     /// - Throws: ``ImageError`` naming the first bad file in list order.
-    public func preprocess(paths: [String], threads: Int = Parallel.coreCount) throws -> [Float] {
+    public func preprocess(paths: [String], threads: Int = Parallel.coresPerProcess) throws -> [Float] {
         var failure: Error?
         let result = [Float](unsafeUninitializedCapacity: paths.count * valuesPerImage) { buffer, count in
             do {

@@ -96,7 +96,7 @@ public struct TopKPrecisionRecall<Score: RankableScore>: MetricAccumulator, Send
         let rows = scores.count / width
         guard rows > 0 else { return }
         let ks = ks, kMax = ks.last ?? 0
-        let workers = min(Parallel.coreCount, rows)
+        let workers = min(Parallel.coresPerProcess, rows)
         // [workers, ks.count + 1]: true positives per K, then positives.
         var counts = [Int](repeating: 0, count: workers * (ks.count + 1))
         counts.withUnsafeMutableBufferPointer { cb in

@@ -34,7 +34,7 @@ public enum Parallel {
     /// done; `workers` is `min(workers, items)` (at least 1). Workers share nothing but what
     /// `body` captures; each must write only to its own memory.
     public static func forEachWorker(
-        items: Int, workers: Int = coreCount, _ body: @Sendable (_ worker: Int, _ workers: Int) -> Void
+        items: Int, workers: Int = coresPerProcess, _ body: @Sendable (_ worker: Int, _ workers: Int) -> Void
     ) {
         let count = max(1, min(workers, items))
         if count == 1 {
@@ -58,7 +58,7 @@ public enum Parallel {
     /// rethrown. A worker stops at its first failure and skips indices above the lowest failure
     /// known so far; every index below the one reported has been run.
     public static func forEach<Failure: Error>(
-        _ count: Int, workers: Int = coreCount, _ body: @Sendable (_ index: Int) throws(Failure) -> Void
+        _ count: Int, workers: Int = coresPerProcess, _ body: @Sendable (_ index: Int) throws(Failure) -> Void
     ) throws(Failure) {
         try forEach(count, workers: workers, state: {}) { (_: inout Void, index) throws(Failure) in try body(index) }
     }
@@ -66,7 +66,7 @@ public enum Parallel {
     /// ``forEach(_:workers:_:)`` with per-worker scratch: `state()` is called once per worker
     /// and the result handed to each of its calls (e.g. a decoder's reusable buffers).
     public static func forEach<State, Failure: Error>(
-        _ count: Int, workers: Int = coreCount, state: @Sendable () -> State,
+        _ count: Int, workers: Int = coresPerProcess, state: @Sendable () -> State,
         _ body: @Sendable (_ state: inout State, _ index: Int) throws(Failure) -> Void
     ) throws(Failure) {
         guard count > 0 else { return }

@@ -8,7 +8,7 @@ extension Parallel {
     /// Work (in elements) below which kernel loops stay on the calling thread.
     public static let grain = 1 << 15
     /// The number of workers of kernel loops (the ``WorkerPool`` plus the calling thread).
-    public static let workers = max(1, min(8, coreCount))
+    public static let workers = max(1, min(8, coresPerProcess))
 
     /// Calls `body(range)` over chunks covering `0..<count` (``Parallel/chunk(_:part:parts:)``),
     /// on the ``WorkerPool`` when `count * cost >= grain`.

@@ -127,7 +127,7 @@ public final class CLIPTokenizer: Sendable {
     public func tokenize(_ texts: [String], contextLength: Int = CLIPTokenizer.defaultContextLength) -> [Int32] {
         precondition(contextLength >= 2, "a context must hold the start and end tokens")
         var result = [Int32](repeating: 0, count: texts.count * contextLength)
-        let workers = min(Parallel.coreCount, max(1, texts.count / 64))
+        let workers = min(Parallel.coresPerProcess, max(1, texts.count / 64))
         result.withUnsafeMutableBufferPointer { buffer in
             let output = UncheckedSendable(buffer)
             Parallel.forEach(texts.count, workers: workers) { row in

@@ -80,10 +80,7 @@ public struct RunFolder {
             if !fm.fileExists(atPath: path + "/checkpoint"), fm.fileExists(atPath: path + "/checkpoint.old") {
                 try fm.moveItem(atPath: path + "/checkpoint.old", toPath: path + "/checkpoint")
             }
-            let statePath = path + "/checkpoint/state.json"
-            guard let data = fm.contents(atPath: statePath), let resumed = try? JSONDecoder().decode(RunState.self, from: data) else {
-                throw RunFolderError(path: statePath, problem: "unreadable run state; the checkpoint is damaged")
-            }
+            let resumed = try Self.checkpointState(path)
             state = resumed
             try truncateLog(after: resumed.step)
         } else {
@@ -98,6 +95,18 @@ public struct RunFolder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(configuration), to: configurationPath)
+    }
+
+    /// The state of the checkpoint in run folder `path` (read only: the other processes of a
+    /// distributed run read it after rank 0 has opened the folder).
+    /// - Throws: ``RunFolderError`` when `checkpoint/state.json` is missing or damaged.
+    public static func checkpointState(_ path: String) throws -> RunState {
+        let statePath = path + "/checkpoint/state.json"
+        guard let data = FileManager.default.contents(atPath: statePath),
+              let state = try? JSONDecoder().decode(RunState.self, from: data) else {
+            throw RunFolderError(path: statePath, problem: "unreadable run state; the checkpoint is damaged")
+        }
+        return state
     }
 
     /// Appends one entry to the log as a line of JSON (sorted keys).

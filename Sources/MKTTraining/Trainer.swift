@@ -93,17 +93,35 @@ public struct TrainingStep {
     public var metrics: [String: Double]
     /// Images that contributed to the loss.
     public var images: Int
+    /// How the ranks of a data-parallel run combine these gradients.
+    public var reduction: GradientReduction
 
     /// A step's result.
-    public init(loss: Double, gradients: [String: Tensor], metrics: [String: Double] = [:], images: Int) {
+    public init(loss: Double, gradients: [String: Tensor], metrics: [String: Double] = [:], images: Int,
+                reduction: GradientReduction = .meanOverImages) {
         self.loss = loss
         self.gradients = gradients
         self.metrics = metrics
         self.images = images
+        self.reduction = reduction
     }
 
     /// A step's result from a loss tensor (a scalar).
-    public init(loss: Tensor, gradients: [String: Tensor], metrics: [String: Double] = [:], images: Int) {
-        self.init(loss: Double(loss.item), gradients: gradients, metrics: metrics, images: images)
+    public init(loss: Tensor, gradients: [String: Tensor], metrics: [String: Double] = [:], images: Int,
+                reduction: GradientReduction = .meanOverImages) {
+        self.init(loss: Double(loss.item), gradients: gradients, metrics: metrics, images: images, reduction: reduction)
     }
+}
+
+/// How the ranks of a data-parallel run (``TrainingSession`` over several processes) combine
+/// the gradients of their shares of a batch.
+public enum GradientReduction: Sendable {
+    /// The loss is a mean over the step's images (each image's term independent of the
+    /// others): every rank's gradients are weighted by its share of the batch's images, then
+    /// summed; losses and metrics are averaged over the images.
+    case meanOverImages
+    /// The loss couples the images of the whole batch (a contrastive loss): the trainer has
+    /// gathered what it needs from the other ranks, and its gradients are this rank's part of
+    /// the global batch's gradient; they are summed as they are.
+    case sum
 }

@@ -1,6 +1,8 @@
+import MKTDistributed
 import MKTFormats
 import MKTNN
 import MKTOptim
+import MKTSupport
 import MKTTensor
 
 /// The one training loop. Every trainer (MKT stage 1 and 2, contrastive tuning, image-tower
@@ -19,6 +21,16 @@ import MKTTensor
 /// `--resume` is bit-exact: the batches are a function of the seed and the position, and the
 /// checkpoint holds everything a step reads.
 ///
+/// **Data-parallel** over the processes of an MPI run (``MKTDistributed/ProcessGroup``, by
+/// default the run's world: one process without `mpirun`): every rank takes its contiguous
+/// share of each batch of the one plan, weights its gradients by its share of the batch's
+/// images, and ``GradientAllReduce`` (the first hook) sums them, so all ranks apply the
+/// gradient of the global batch's mean loss and keep identical parameters and optimizer state
+/// (in debug builds, or with `MKT_REPLICA_CHECK_EVERY=K`, a checksum compares them every K
+/// steps). Losses and metrics are averaged over the batch's images; rank 0 alone writes the
+/// run folder; a `.stop` answer on any rank stops all of them at the same checkpoint. The run
+/// folder must be on storage all ranks see (a resumed run reads its checkpoint on every rank).
+///
 /// ```swift
 /// let session = TrainingSession(trainer, hooks: [GradientNormClipping(maxNorm: 1)])
 /// let logs = try session.run(output: "runs/stage1") { event in .more }
@@ -34,26 +46,115 @@ public final class TrainingSession<T: Trainer> {
     public private(set) var position = (epoch: 0, iteration: 0)
     /// The batches of the current epoch (computed once per epoch).
     private var epochBatches: (epoch: Int, batches: [[Int]])?
+    /// The processes training together; `nil` until first needed (then the run's world).
+    private var chosenGroup: ProcessGroup?
+    /// Compare the replicas' parameters and optimizer state every this many steps (`nil`:
+    /// never). Default: `MKT_REPLICA_CHECK_EVERY`, else 10 in debug builds and never in release.
+    public var replicaCheckEvery: Int? = {
+        if let text = Parallel.environment("MKT_REPLICA_CHECK_EVERY"), let k = Int(text), k > 0 { return k }
+        #if DEBUG
+        return 10
+        #else
+        return nil
+        #endif
+    }()
 
-    /// A session at step 0.
-    public init(_ trainer: T, hooks: [any GradientHook] = []) {
+    /// A session at step 0, over the processes of `group` (`nil`: ``MKTDistributed/ProcessGroup/world()``,
+    /// a single process unless launched by MPI).
+    public init(_ trainer: T, hooks: [any GradientHook] = [], group: ProcessGroup? = nil) {
         self.trainer = trainer
         self.hooks = hooks
+        self.chosenGroup = group
+    }
+
+    /// The processes training together.
+    /// - Throws: ``MKTDistributed/DistributedError`` when MPI cannot start.
+    public func processGroup() throws -> ProcessGroup {
+        if let chosenGroup { return chosenGroup }
+        let group = try ProcessGroup.world()
+        chosenGroup = group
+        return group
     }
 
     /// One optimizer step on `indices` of `epoch` (batch `iteration`); `nil` (and no step)
     /// when the trainer skips the batch.
     @discardableResult
     public func takeStep(_ indices: [Int], epoch: Int = 0, iteration: Int = 0) throws -> StepLog? {
+        let group = try processGroup()
         let batch = TrainingBatch(indices: indices, epoch: epoch, iteration: iteration, step: step)
         let lr = trainer.schedule.learningRate(at: trainer.plan.time(of: batch))
         trainer.optimizer.learningRate = lr
-        guard var result = try trainer.step(batch) else { return nil }
+        var result: TrainingStep
+        if group.size == 1 {
+            guard let whole = try trainer.step(batch) else { return nil }
+            result = whole
+        } else {
+            var mine = batch
+            mine.indices = Array(indices[group.share(of: indices.count)])
+            guard let combined = try combine(mine.indices.isEmpty ? nil : trainer.step(mine), over: group) else { return nil }
+            result = combined
+            try GradientAllReduce(group: group).process(&result.gradients, step: step)
+        }
         for hook in hooks { try hook.process(&result.gradients, step: step) }
         trainer.optimizer.update(trainer.trainedModule, gradients: result.gradients)
         trainer.didUpdate()
         step += 1
-        return StepLog(step: step, epoch: epoch, lr: lr, loss: result.loss, images: result.images, metrics: result.metrics)
+        if group.size > 1, let every = replicaCheckEvery, step % every == 0 || step == 1 { try checkReplicas(group) }
+        return StepLog(step: step, epoch: epoch, lr: lr, loss: result.loss, images: result.images, metrics: result.metrics,
+                       worldSize: group.size)
+    }
+
+    /// This rank's step on its share made ready for the all-reduce: the loss and metrics
+    /// averaged over the whole batch's images (every rank gets the same numbers) and the
+    /// gradients weighted by this rank's share of them (``GradientReduction/meanOverImages``;
+    /// as they are for ``GradientReduction/sum``; zeros for a rank without images);
+    /// `nil` on every rank when no rank has an image to learn from.
+    private func combine(_ local: TrainingStep?, over group: ProcessGroup) throws -> TrainingStep? {
+        var counts = [Double](repeating: 0, count: group.size)
+        counts[group.rank] = Double(local?.images ?? 0)
+        try group.allReduceSum(&counts)
+        let total = counts.reduce(0, +)
+        guard total > 0, let reporter = counts.firstIndex(where: { $0 > 0 }) else { return nil }
+        // The metric names of the first rank with images, for all.
+        var names = Array((local?.metrics.keys.sorted() ?? []).joined(separator: "\n").utf8)
+        try group.broadcast(&names, root: reporter)
+        let keys = String(decoding: names, as: UTF8.self).split(separator: "\n").map(String.init)
+        let mine = counts[group.rank]
+        var sums = [(local?.loss ?? 0) * mine] + keys.map { (local?.metrics[$0] ?? 0) * mine }
+        try group.allReduceSum(&sums)
+        var gradients: [String: Tensor] = [:]
+        if let local, local.reduction == .sum {
+            gradients = local.gradients
+        } else if let local {
+            let weight = Tensor(Float(mine / total))
+            for (key, g) in local.gradients { gradients[key] = g * weight }
+        } else {
+            let parameters = trainer.trainedModule.parameters()
+            for key in trainer.trainedModule.trainableKeys() { gradients[key] = Tensor.zeros(parameters[key]!.shape) }
+        }
+        var metrics: [String: Double] = [:]
+        for (i, key) in keys.enumerated() { metrics[key] = sums[i + 1] / total }
+        return TrainingStep(loss: sums[0] / total, gradients: gradients, metrics: metrics, images: Int(total))
+    }
+
+    /// Throws ``MKTDistributed/DistributedError/mismatch(operation:detail:)`` on every rank
+    /// unless all ranks hold bit-identical parameters and optimizer state.
+    private func checkReplicas(_ group: ProcessGroup) throws {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ tensors: [String: Tensor]) {
+            for key in tensors.keys.sorted() {
+                for x in tensors[key]!.scalars { hash = (hash ^ UInt64(x.bitPattern)) &* 0x100_0000_01b3 }
+            }
+        }
+        mix(trainer.trainedModule.parameters())
+        mix(trainer.optimizer.state().tensors)
+        var bytes = withUnsafeBytes(of: hash) { Array($0) }
+        try group.broadcast(&bytes, root: 0)
+        let differs = try group.any(bytes != withUnsafeBytes(of: hash) { Array($0) })
+        if differs {
+            throw DistributedError.mismatch(operation: "replica check",
+                                            detail: "parameters or optimizer state differ from rank 0's after step \(step)")
+        }
     }
 
     /// Whether the plan has no step left.
@@ -98,9 +199,12 @@ public final class TrainingSession<T: Trainer> {
     public func run(output: String, resume: Bool = false,
                     onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
         let plan = trainer.plan
-        let folder = try RunFolder(path: output, resume: resume, configuration: trainer.settings)
-        if let state = folder.state {
-            try restore(from: folder.checkpointPath)
+        let group = try processGroup()
+        // Rank 0 claims (or recovers) the folder before the others read its checkpoint.
+        let folder = group.isRoot ? try RunFolder(path: output, resume: resume, configuration: trainer.settings) : nil
+        try group.barrier()
+        if let state = group.isRoot ? folder?.state : (resume ? try RunFolder.checkpointState(output) : nil) {
+            try restore(from: output + "/checkpoint")
             step = state.step
             position = (state.epoch, state.iteration)
         }
@@ -110,6 +214,7 @@ public final class TrainingSession<T: Trainer> {
         func save() throws {
             guard savedStep != step else { return }
             savedStep = step
+            guard let folder else { return }
             try folder.saveCheckpoint(RunState(step: step, epoch: position.epoch, iteration: position.iteration)) { into in
                 try trainer.trainedModule.save(to: into + "/model.safetensors")
                 try trainer.optimizer.save(to: into + "/optimizer.safetensors")
@@ -127,12 +232,15 @@ public final class TrainingSession<T: Trainer> {
             _ = onEvent(.epochFinished(epoch: epoch))
         }) {
             logs.append(log)
-            try folder.append(log)
+            try folder?.append(log)
             stopped = onEvent(.step(log, totalSteps: total)) == .stop
+            if group.size > 1 { stopped = try group.any(stopped) }
             if stopped { break }
             if let every = plan.checkpointEvery, every > 0, step % every == 0, !isFinished { try save() }
         }
         try save()
+        // Every rank returns once rank 0's files are complete (a next stage may read them).
+        try group.barrier()
         _ = onEvent(.finished(steps: step, stopped: stopped))
         return logs
     }
@@ -146,11 +254,11 @@ public final class TrainingSession<T: Trainer> {
 }
 
 extension Trainer {
-    /// Trains into `output` with a new ``TrainingSession`` (see
+    /// Trains into `output` with a new ``TrainingSession`` over `group` (see
     /// ``TrainingSession/run(output:resume:onEvent:)``).
     @discardableResult
-    public func run(output: String, resume: Bool = false, hooks: [any GradientHook] = [],
+    public func run(output: String, resume: Bool = false, hooks: [any GradientHook] = [], group: ProcessGroup? = nil,
                     onEvent: (TrainingEvent) -> TrainingControl = { _ in .more }) throws -> [StepLog] {
-        try TrainingSession(self, hooks: hooks).run(output: output, resume: resume, onEvent: onEvent)
+        try TrainingSession(self, hooks: hooks, group: group).run(output: output, resume: resume, onEvent: onEvent)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MKTDistributed
 import MKTSupport
 
 /// The `mkt` command line: a thin layer over the MKT library modules.
@@ -41,13 +42,29 @@ struct MKTCommand: AsyncParsableCommand {
 
     /// Installs the signal handling (``Interrupt``), then parses and runs the command; a failure
     /// is printed as one line (``OneLineError``) with exit status 1.
+    ///
+    /// Under `mpirun` (or `srun`) MPI starts first; the commands that split their work
+    /// (``RunsOnEveryRank``) run on every rank, the others on rank 0 alone; only rank 0 prints,
+    /// and a failure on any rank aborts the whole job (``RankOutput``).
     static func main() async {
         Interrupt.install()
+        let group: ProcessGroup
+        do {
+            group = try ProcessGroup.world()
+        } catch {
+            exit(withError: OneLineError(error))
+        }
+        RankOutput.silenceUnlessRoot(group)
         var command: ParsableCommand
         do {
             command = try await asyncParseAsRoot(nil)
         } catch {
+            try? group.finalize()
             exit(withError: error)
+        }
+        if !group.isRoot, !(command is RunsOnEveryRank) {
+            try? group.finalize()
+            return
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -55,11 +72,15 @@ struct MKTCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            try group.finalize()
         } catch let error as ExitCode {
+            try? group.finalize()
             exit(withError: error)
         } catch let error as CleanExit {
+            try? group.finalize()
             exit(withError: error)
         } catch {
+            if group.size > 1 { RankOutput.fail(group, OneLineError(error).description) }
             exit(withError: OneLineError(error))
         }
     }

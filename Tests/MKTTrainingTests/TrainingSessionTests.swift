@@ -116,7 +116,8 @@ struct TrainingSessionTests {
         let lines = try String(contentsOfFile: dir + "/training-log.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 100)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
-        #expect(Set(first.keys) == ["step", "epoch", "lr", "loss", "images", "half_loss"])
+        #expect(Set(first.keys) == ["step", "epoch", "lr", "loss", "images", "half_loss", "world_size"])
+        #expect(first["world_size"] as? Int == 1)
         #expect(lines[0].hasPrefix("{\"epoch\":0,\"half_loss\":"))
         #expect(try JSONDecoder().decode(StepLog.self, from: Data(lines[3].utf8)) == logs[3])
         #expect(FileManager.default.fileExists(atPath: dir + "/training.json"))

@@ -1,4 +1,5 @@
 import Foundation
+import MKTDistributed
 
 /// A named list of stages, declared with ``StageBuilder`` and run in order.
 ///
@@ -64,7 +65,11 @@ public struct Pipeline: Sendable {
         let plan = try plan()
         let started = Date()
         let run = try RunDirectory(path: directory ?? defaultRunDirectory)
-        try run.writeManifest(plan)
+        // Under MPI every rank runs every stage (training and inference split their work), and
+        // rank 0 alone writes the run directory's records; barriers keep the ranks' decisions
+        // on records that rank 0 has not changed yet.
+        let group = try ProcessGroup.world()
+        if group.isRoot { try run.writeManifest(plan) }
 
         var order = 0
         let slots: [[String: ArtifactSlot]] = plan.steps.map { step in
@@ -91,6 +96,7 @@ public struct Pipeline: Sendable {
             let reference = step.reference
             let stage = step.stage
             let record = run.record(step)
+            try group.barrier()
             if stage.caching == .whenUnchanged, let record, record.hash == step.hash, record.status == .complete,
                run.isIntact(record, step) {
                 let restoring = context(i, resuming: false)
@@ -104,10 +110,13 @@ public struct Pipeline: Sendable {
             }
             let resuming = stage.caching == .whenUnchanged && record?.hash == step.hash && record?.status == .running
             do {
-                if !resuming { try run.reset(step) }
-                try run.write(StageRecord(name: reference.name, hash: step.hash, status: .running,
-                                          configuration: step.configuration, inputs: step.inputHashes, files: [:]),
-                              for: step)
+                if group.isRoot {
+                    if !resuming { try run.reset(step) }
+                    try run.write(StageRecord(name: reference.name, hash: step.hash, status: .running,
+                                              configuration: step.configuration, inputs: step.inputHashes, files: [:]),
+                                  for: step)
+                }
+                try group.barrier()
             } catch {
                 throw PipelineError(stage: reference.description, problem: "cannot prepare \(run.folder(step)): \(error)")
             }
@@ -128,10 +137,13 @@ public struct Pipeline: Sendable {
                 throw PipelineError(stage: reference.description, problem: "finished without setting \(missing.name), which it declares in `produces`")
             }
             let seconds = Date().timeIntervalSince(stageStart)
-            try run.write(StageRecord(name: reference.name, hash: step.hash, status: .complete,
-                                      configuration: step.configuration, inputs: step.inputHashes,
-                                      files: run.files(step), seconds: seconds),
-                          for: step)
+            try group.barrier()
+            if group.isRoot {
+                try run.write(StageRecord(name: reference.name, hash: step.hash, status: .complete,
+                                          configuration: step.configuration, inputs: step.inputHashes,
+                                          files: run.files(step), seconds: seconds),
+                              for: step)
+            }
             if stage.caching == .always {
                 summary.refreshed.append(reference.name)
             } else {

@@ -34,10 +34,11 @@ public struct Report: Stage {
         for method in metrics.methods {
             report.methodSeconds[method] = run.secondsBehind(PipelineKey.scores(method).name)
         }
-        var files = try report.write(to: context.folder)
+        let writes = try SavedArtifacts.isWriter()
+        var files = writes ? try report.write(to: context.folder) : []
         var destination = context.folder
         if let folder {
-            files = try report.write(to: folder)
+            files = writes ? try report.write(to: folder) : []
             destination = folder
         }
         try SavedArtifacts.writeData(Data((report.resultsTableMarkdown() + "\n").utf8), to: context.path("table.md"))

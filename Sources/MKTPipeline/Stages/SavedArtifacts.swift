@@ -1,14 +1,23 @@
 import Foundation
 import MKTData
+import MKTDistributed
 import MKTFormats
 import MKTSupport
 import MKTTensor
 
-/// How the built-in stages save their outputs in their folders and read them back.
+/// How the built-in stages save their outputs in their folders and read them back. Under MPI
+/// every rank runs the stages and rank 0 alone writes.
 enum SavedArtifacts {
-    static func writeData(_ data: Data, to path: String) throws { try AtomicFile.write(data, to: path) }
+    /// Whether this process writes the run directory's files (rank 0, or a single process).
+    static func isWriter() throws -> Bool { try ProcessGroup.world().isRoot }
+
+    static func writeData(_ data: Data, to path: String) throws {
+        guard try isWriter() else { return }
+        try AtomicFile.write(data, to: path)
+    }
 
     static func write(_ tensor: Tensor, to path: String) throws {
+        guard try isWriter() else { return }
         try NpyArray(floats: tensor.scalars, shape: tensor.shape).write(to: path)
     }
 
@@ -18,6 +27,7 @@ enum SavedArtifacts {
     }
 
     static func writeLines(_ lines: [String], to path: String) throws {
+        guard try isWriter() else { return }
         try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: path)
     }
 
@@ -30,6 +40,7 @@ enum SavedArtifacts {
     }
 
     static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+        guard try isWriter() else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(value), to: path)

@@ -33,10 +33,7 @@ public struct ScoreStudent: ScoresStage {
         let n = data.test.count
         // One forward pass per batch scores every setting: the settings' scores side by side,
         // [M, L_1 + L_2 + …].
-        let all = try BatchedInference.map(count: n, batchSize: batchSize, progress: { done in
-            context.report(StageProgress(unit: "image", done: done, total: n))
-        }) { rows in
-            try Task.checkCancellation()
+        let all = try context.shardedMap(count: n, batchSize: batchSize) { rows in
             let (global, local) = student.model(try data.test.pixels(Array(rows), size: size, preset: .mkt))
             return Tensor.concatenate(labelRows.map { student.scoring.scores(global: global, local: local, labels: $0) }, axis: 1)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTDistributed
 import MKTTraining
 import Synchronization
 
@@ -12,7 +13,10 @@ extension StageContext {
     @discardableResult
     public func train<T: Trainer>(_ trainer: T, in output: String, hooks: [any GradientHook] = []) throws -> [StepLog] {
         let resume = isResuming && RunFolder.hasCheckpoint(output)
-        if !resume, FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+        // Under MPI every rank has looked before rank 0 empties the folder.
+        let group = try ProcessGroup.world()
+        try group.barrier()
+        if group.isRoot, !resume, FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
         let logs = try TrainingSession(trainer, hooks: hooks).run(output: output, resume: resume, onEvent: trainingObserver())
         if isCancelled { throw CancellationError() }
         return logs

@@ -52,11 +52,8 @@ public struct TeacherFeatures: Stage {
         let teacher = try context.value(.teacher)
         let size = teacher.clip.configuration.vision.imageSize
         let n = data.test.count
-        let embeddings = try BatchedInference.map(count: n, batchSize: batchSize, progress: { done in
-            context.report(StageProgress(unit: "image", done: done, total: n))
-        }) { rows in                                                                          // [M, D]
-            try Task.checkCancellation()
-            return teacher.clip.imageFeatures(try data.test.pixels(Array(rows), size: size, preset: .clip))
+        let embeddings = try context.shardedMap(count: n, batchSize: batchSize) { rows in           // [M, D]
+            teacher.clip.imageFeatures(try data.test.pixels(Array(rows), size: size, preset: .clip))
         }
         let features = ImageFeatures(embeddings: embeddings)
         try SavedArtifacts.write(features.embeddings, to: context.path("teacher-features.npy"))

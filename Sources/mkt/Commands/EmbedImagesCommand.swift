@@ -30,7 +30,9 @@ struct EmbedImagesCommand: ParsableCommand {
             ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize), list: input)
         let files = screening.kept
         let progress = ProgressRenderer().counter("embed-images", unit: "image", total: files.count)
-        let embeddings = try files.map(batchSize: batchSize, progress: progress.update) { clip.imageFeatures($0) }
+        guard let embeddings = try ShardedInference.map(files, batchSize: batchSize, progress: progress.update, {
+            clip.imageFeatures($0)
+        }) else { return }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output)
         try errors.report(screening, output: output)
         print("embedded \(files.count) images → \(output) [\(files.count), \(embeddings.shape[1])]")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTDistributed
 import MKTData
 import MKTFormats
 import MKTImage
@@ -56,22 +57,40 @@ struct PreprocessCommand: ParsableCommand {
         let preprocessor = files.preprocessor
         let n = paths.count
         let reporter = ProgressRenderer().counter("preprocess", unit: "image", total: n)
-        let workers = threads ?? Parallel.coreCount
+        let workers = threads ?? Parallel.coresPerProcess
         // Chunks are appended to a temporary file that becomes the output only when every image
         // has been decoded; a bad image removes it.
-        let writer = try NpyStreamWriter(path: output, shape: [n, 3, size, size], dtype: .float32)
+        let group = try ProcessGroup.world()
+        let writer = group.isRoot ? try NpyStreamWriter(path: output, shape: [n, 3, size, size], dtype: .float32) : nil
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            try preprocessor.preprocess(paths: paths, chunkSize: 256, threads: workers,
-                                        progress: reporter.update) { _, floats in
-                try writer.append(UnsafeRawBufferPointer(floats))
+            if group.size == 1 {
+                try preprocessor.preprocess(paths: paths, chunkSize: 256, threads: workers,
+                                            progress: reporter.update) { _, floats in
+                    try writer!.append(UnsafeRawBufferPointer(floats))
+                }
+            } else {
+                // Under MPI, chunk c of 256 images is rank c mod N's; rank 0 appends them in order.
+                for (c, start) in stride(from: 0, to: n, by: 256).enumerated() {
+                    let rows = start..<min(start + 256, n)
+                    let owner = c % group.size
+                    if owner == group.rank {
+                        let floats = try preprocessor.preprocess(paths: Array(paths[rows]), threads: workers)
+                        if let writer { try floats.withUnsafeBytes { try writer.append($0) } } else { try group.send(floats, to: 0) }
+                    } else if let writer {
+                        let floats = try group.receive(rows.count * 3 * size * size, from: owner)
+                        try floats.withUnsafeBytes { try writer.append($0) }
+                    }
+                    reporter.update(rows.upperBound)
+                }
             }
-            try writer.finish()
+            try writer?.finish()
         } catch {
-            writer.cancel()
+            writer?.cancel()
             throw error
         }
+        guard group.isRoot else { return }
         try errors.report(screening, output: output)
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

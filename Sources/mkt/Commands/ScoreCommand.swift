@@ -51,10 +51,10 @@ struct ScoreCommand: ParsableCommand {
         let paths = files.paths
         let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template)
         let progress = ProgressRenderer().counter("score", unit: "image", total: paths.count)
-                let scores = try files.map(batchSize: batchSize, progress: progress.update) { pixels in
+        guard let scores = try ShardedInference.map(files, batchSize: batchSize, progress: progress.update, { pixels in
             let (global, local) = model(pixels)
             return rule.scores(global: global, local: local, labels: embeddings)
-        }
+        }) else { return }
         if let output { try NpyArray(floats: scores.scalars, shape: scores.shape).write(to: output) }
         try errors.report(screening, output: output)
         let values = scores.scalars, l = names.count
