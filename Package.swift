@@ -97,7 +97,7 @@ let package = Package(
                 dependencies: ["MKTTraining", "MKTData", "MKTCLIP", "MKTOptim", "MKTNN", "MKTFormats", "MKTTensor",
                                "MKTSupport"]),
         .target(name: "MKTText4Vis",
-                dependencies: ["MKTTraining", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
+                dependencies: ["MKTTraining", "MKTDistributed", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
                                "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Outputs and composition.

@@ -82,7 +82,7 @@ public final class TaIAdapterTrainer: Trainer {
         var noise = SplitMix64(seed: configuration.seed, stream: UInt64(batch.step))
         let perturbation = configuration.perturbation, loss = configuration.loss
         let (value, gradients) = valueAndGradient(adapter) {
-            let u = perturbation.apply(adapter.input(x), using: &noise)                          // [B, D]
+            let u = perturbation.apply(adapter.input(x), using: &noise, rowKeys: batch.indices)                        // [B, D]
             return loss(scores: classifier(adapter.residual(u)), targets: targets)               // [B, L] → scalar
         }
         return TrainingStep(loss: value, gradients: gradients, images: batch.indices.count)

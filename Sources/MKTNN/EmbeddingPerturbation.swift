@@ -31,8 +31,11 @@ public enum EmbeddingPerturbation: Sendable, Equatable, Codable {
     }
 
     /// x [N, D] with noise added (x itself for ``none`` or σ = 0). The noise is a constant:
-    /// gradients flow to x unchanged.
-    public func apply(_ x: Tensor, using rng: inout SplitMix64) -> Tensor {
+    /// gradients flow to x unchanged. Row r's noise comes from its own stream, `rowKeys[r]`
+    /// (default r): keyed by example indices, a rank's share of a batch draws exactly what one
+    /// process draws for the same examples.
+    public func apply(_ x: Tensor, using rng: inout SplitMix64, rowKeys: [Int]? = nil) -> Tensor {
+        precondition(rowKeys == nil || rowKeys!.count == x.count / max(x.shape[x.rank - 1], 1), "one key per row")
         guard isActive, x.count > 0 else { return x }
         let d = x.shape[x.rank - 1], rows = x.count / d
         let seed = rng.next()
@@ -51,7 +54,7 @@ public enum EmbeddingPerturbation: Sendable, Equatable, Codable {
                             for j in 0..<d { sum += p[r * d + j] * p[r * d + j] }
                             scale = sigma * sum.squareRoot() / Float(d).squareRoot()
                         }
-                        var g = SplitMix64(seed: seed, stream: UInt64(r))
+                        var g = SplitMix64(seed: seed, stream: UInt64(truncatingIfNeeded: rowKeys?[r] ?? r))
                         var j = 0
                         while j < d {
                             let u1 = 1 - g.nextFloat(), u2 = g.nextFloat()                      // (0, 1], [0, 1)

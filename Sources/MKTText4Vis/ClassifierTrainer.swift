@@ -88,8 +88,13 @@ public final class ClassifierTrainer: Trainer {
     public func step(_ batch: TrainingBatch) throws -> TrainingStep? {
         let rows = batch.indices.map { list[$0] }
         let clips = configuration.clips
-        var rng = SplitMix64(seed: (configuration.seed ^ 0xC11B) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(batch.step))
-        let choice = rows.map { _ in clips == 1 ? 0 : rng.int(in: 0..<clips) }
+        // One generator per example (keyed by its index), so a rank's share of the batch draws
+        // what one process would draw for the same examples.
+        let seed = (configuration.seed ^ 0xC11B) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(batch.step)
+        let choice = batch.indices.map { index -> Int in
+            var rng = SplitMix64(seed: seed, stream: UInt64(index))
+            return clips == 1 ? 0 : rng.int(in: 0..<clips)
+        }
         let x = features.clip(rows, clips: clips) { choice[$0] }                 // [B, T, D]
         var logits = Tensor(0)
         let (loss, gradients) = valueAndGradient(model) {

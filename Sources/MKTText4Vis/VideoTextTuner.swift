@@ -1,5 +1,6 @@
 import Foundation
 import MKTCLIP
+import MKTDistributed
 import MKTNN
 import MKTOptim
 import MKTTensor
@@ -85,6 +86,10 @@ public final class VideoTextTuner: Trainer {
         try TrainingSettingsError.require(features.count >= c.batchSize, "features", "\(features.count) clips, fewer than a batch of \(c.batchSize)")
         try TrainingSettingsError.require(features.dimensions == model.configuration.projectionDim, "features",
                                           "\(features.dimensions)-d frames for a \(model.configuration.projectionDim)-d model")
+        // The InfoNCE loss couples the whole batch; this tuner does not gather the other ranks'
+        // features (as ContrastiveTuner does), so it runs in one process only.
+        try TrainingSettingsError.require(try ProcessGroup.world().size == 1, "mpirun",
+                                          "LiT for video runs in one process; start it without mpirun")
         let d = model.configuration.projectionDim
         let heads = TemporalTransformer.heads(textWidth: model.configuration.text.hiddenSize)
         try TrainingSettingsError.require(d % heads == 0, "temporal", "\(d)-d embeddings do not split into \(heads) heads")
