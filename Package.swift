@@ -46,13 +46,15 @@ let package = Package(
                        providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
+        // cpuid and xgetbv: the CPU's vendor, family, model and usable instruction sets.
+        .target(name: "CCPUID", path: "Sources/CCPUID"),
         // A small C shim that catches libpng's longjmp, libjpeg's error_exit and libtiff's
         // messages, with GIF and BMP decoders of its own.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CWebP", "CTIFF"], path: "Sources/CImageCodecs"),
 
         // Core.
         .target(name: "MKTSupport"),
-        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS"]),
+        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS", "CCPUID"]),
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
         .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MKTSupport
+import MKTTensor
 
 /// The `mkt` command line: a thin layer over the MKT library modules.
 ///
@@ -10,7 +11,7 @@ struct MKTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mkt",
         abstract: "Open-vocabulary multi-label image classification by multi-modal knowledge transfer.",
-        version: MKTVersion.string,
+        version: MKTVersion.full,
         subcommands: [
             TokenizeCommand.self,
             PreprocessCommand.self,
@@ -36,6 +37,8 @@ struct MKTCommand: AsyncParsableCommand {
     /// Installs the signal handling (``Interrupt``), then parses and runs the command; a failure
     /// is printed as one line (``OneLineError``) with exit status 1.
     static func main() async {
+        // The GEMM kernels are corrected to the CPU's features before any thread runs a GEMM.
+        _ = GEMMBackend.current
         Interrupt.install()
         var command: ParsableCommand
         do {
@@ -73,4 +76,10 @@ struct OneLineError: Error, CustomStringConvertible {
 /// The toolkit's version.
 enum MKTVersion {
     static let string = "0.1.0"
+
+    /// `mkt --version`: the version, the CPU and the GEMM backend with the kernels in use.
+    static var full: String {
+        let backend = GEMMBackend.current
+        return "\(string)\ncpu: \(backend.cpu.summary)\ngemm: \(backend.summary)"
+    }
 }
