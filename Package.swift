@@ -38,6 +38,8 @@ let package = Package(
         // C libraries, only here.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN: the bf16 matmul of Precision.bf16.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
@@ -54,7 +56,7 @@ let package = Package(
 
         // Core.
         .target(name: "MKTSupport"),
-        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS", "CCPUID"]),
+        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS", "CCPUID", "CDNNL"]),
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
         .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),
