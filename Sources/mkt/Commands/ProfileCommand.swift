@@ -38,6 +38,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "An image list for preprocess.") var images: String?
     @Option(parsing: .unconditional, help: "Worker threads for preprocess.") var threads = 1
     @Option(parsing: .unconditional, help: "Repetitions of the workload inside one timed run (times are per repetition).") var inner = 1
+    @OptionGroup var precision: PrecisionOptions
     @Flag(help: "After the warm-up print `ready`, then time one run per line read from stdin.") var serve = false
 
     func validate() throws {
@@ -68,6 +69,7 @@ struct ProfileCommand: ParsableCommand {
         case .image:
             let clip = CLIPModel(config)
             Self.randomize(clip, &rng)
+            try precision.apply(to: clip)
             let pixels = Tensor.normal([batch, 3, config.vision.imageSize, config.vision.imageSize], using: &rng)
             work = { _ = Tape.withoutRecording { clip.imageFeatures(pixels) } }
             unit = "images"
@@ -81,6 +83,7 @@ struct ProfileCommand: ParsableCommand {
         case .text:
             let clip = CLIPModel(config)
             Self.randomize(clip, &rng)
+            try precision.apply(to: clip)
             let sequences = (0..<batch).map { i in [49406] + (0..<(tokens - 2)).map { (i * 7 + $0 * 13) % 49000 } + [49407] }
             work = { _ = clip.embedTokens(sequences, batchSize: 256) }
             unit = "prompts"
