@@ -42,6 +42,8 @@ let package = Package(
         // C libraries, only here.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN: the bf16 matmul of Precision.bf16.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
@@ -52,6 +54,8 @@ let package = Package(
                        providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
                        providers: [.apt(["libopenmpi-dev"])]),
+        // cpuid and xgetbv: the CPU's vendor, family, model and usable instruction sets.
+        .target(name: "CCPUID", path: "Sources/CCPUID"),
         // A small C shim that catches libpng's longjmp, libjpeg's error_exit and libtiff's
         // messages, with GIF and BMP decoders of its own.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CWebP", "CTIFF"], path: "Sources/CImageCodecs"),
@@ -65,7 +69,7 @@ let package = Package(
 
         // Core.
         .target(name: "MKTSupport"),
-        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS"]),
+        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS", "CCPUID", "CDNNL"]),
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
         .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),

@@ -9,6 +9,13 @@ Protocol of --serve (the same as ours): print `ready` after set-up and one warm-
 once per line read from stdin and print `time SECONDS` (per repetition with --inner); exit at
 end of input. run_all.py drives both sides and alternates their runs.
 
+Runtimes of the embedding cases (image, text; --runtime): torch (FP32, the default),
+torch-bf16 (torch.autocast("cpu", torch.bfloat16)), onnxruntime (FP32: its CPU provider has no
+bf16 matrix products), openvino (FP32: INFERENCE_PRECISION_HINT f32; its default on CPUs with
+AVX512-BF16 or AMX is bf16) and openvino-bf16. ONNX Runtime runs the model exported with
+torch.onnx.export, OpenVINO the model converted with openvino.convert_model; both with
+--threads threads (default: 2, the comparison's).
+
 Cases (shapes as in `mkt profile`):
   sgemm       torch.mm of two N x N float32 matrices (--size, --inner)
   image       CLIP ViT-B/16 image embedding, batch --batch (transformers CLIPModel, eval,
@@ -91,16 +98,59 @@ def sgemm(a):
     return lambda: torch.mm(x, y, out=out)
 
 
+RUNTIMES = ["torch", "torch-bf16", "onnxruntime", "openvino", "openvino-bf16"]
+
+
+def compiled(module, examples, names, dynamic, a):
+    """`module` (a torch.nn.Module over `examples`) on runtime a.runtime: a function of torch
+    tensors returning a torch tensor. `dynamic` maps input names to their dynamic axes."""
+    import torch
+    threads = a.threads or 2
+    if a.runtime in ("torch", "torch-bf16"):
+        bf16 = a.runtime == "torch-bf16"
+
+        def run_torch(*xs):
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                return module(*xs).float()
+        return run_torch
+    if a.runtime == "onnxruntime":
+        import tempfile
+        import onnxruntime as ort
+        path = os.path.join(tempfile.mkdtemp(prefix="mkt-ort-"), "model.onnx")
+        with torch.inference_mode():
+            torch.onnx.export(module, examples, path, input_names=names, output_names=["y"],
+                              dynamic_axes=dynamic, dynamo=False)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        return lambda *xs: torch.from_numpy(session.run(None, {n: x.numpy() for n, x in zip(names, xs)})[0])
+    import openvino as ov
+    shapes = {n: [-1 if i in dynamic.get(n, {}) else d for i, d in enumerate(x.shape)] for n, x in zip(names, examples)}
+    with torch.inference_mode():
+        model = ov.convert_model(module, example_input=examples, input=[ov.PartialShape(shapes[n]) for n in names])
+    precision = "bf16" if a.runtime == "openvino-bf16" else "f32"
+    net = ov.Core().compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": precision,
+                                                 "INFERENCE_NUM_THREADS": threads})
+    request = net.create_infer_request()
+    return lambda *xs: torch.from_numpy(request.infer([x.numpy() for x in xs])[0].copy()).float()
+
+
 def image(a):
     import torch
     model = clip_model(16)
     pixels = torch.randn(a.batch, 3, 224, 224, generator=torch.Generator().manual_seed(1))
 
-    def run():
-        with torch.inference_mode():
-            pooled = model.vision_model(pixel_values=pixels).pooler_output
-            return model.visual_projection(pooled)
-    return run
+    class Tower(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = model
+
+        def forward(self, x):
+            return self.m.visual_projection(self.m.vision_model(pixel_values=x).pooler_output)
+
+    forward = compiled(Tower().eval(), (pixels,), ["pixels"], {"pixels": {0: "batch"}}, a)
+    return lambda: forward(pixels)
 
 
 def text(a):
@@ -108,6 +158,18 @@ def text(a):
     model = clip_model(16)
     tok = tokenizer(a.tokenizer)
     prompts = [TEMPLATE.format(name) for name in read_labels(a.labels)]
+
+    class Tower(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = model
+
+        def forward(self, ids, mask):
+            return self.m.text_projection(self.m.text_model(input_ids=ids, attention_mask=mask).pooler_output)
+
+    example = tok(prompts[:2], return_tensors="pt", padding="longest")
+    axes = {"ids": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"}}
+    forward = compiled(Tower().eval(), (example["input_ids"], example["attention_mask"]), ["ids", "mask"], axes, a)
 
     def run():
         with torch.inference_mode():
@@ -122,8 +184,7 @@ def text(a):
             for s in range(0, len(order), a.chunk):
                 rows = order[s:s + a.chunk]
                 batch = tok([prompts[i] for i in rows], return_tensors="pt", **kwargs)
-                pooled = model.text_model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).pooler_output
-                out[rows] = model.text_projection(pooled)
+                out[rows] = forward(batch["input_ids"], batch["attention_mask"])
             return out
     return run
 
@@ -309,7 +370,8 @@ def main():
     ap.add_argument("--label-count", type=int, default=925)
     ap.add_argument("--images")
     ap.add_argument("--inner", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default; 2 for the others)")
+    ap.add_argument("--runtime", choices=RUNTIMES, default="torch", help="runtime of image and text")
     ap.add_argument("--scores")
     ap.add_argument("--labels-npy")
     ap.add_argument("--output")

@@ -22,6 +22,12 @@ repeated (up to --retries times). The table reports the largest other load of th
 
 Columns: the median time of --runs runs per side, ratio = theirs / ours (above 1: ours is
 faster), and each process's peak RSS (the kernel's ru_maxrss of the child, set-up included).
+
+Runtimes. The embedding cases (image-*, text-*) are also run against the other CPU runtimes of
+--runtimes (reference.py --runtime: PyTorch bf16 autocast, ONNX Runtime, OpenVINO FP32 and bf16),
+one row each, named `CASE [RUNTIME]`; the plain row is PyTorch FP32. Rows against a bf16 runtime
+run ours with --precision bf16 when --ours-bf16 is given. The header names the CPU (model, family,
+feature flags, from `mkt --version`) and the GEMM kernels ours runs.
 """
 import argparse
 import os
@@ -86,6 +92,29 @@ def cases(mkt, d):
                      lambda out: REFERENCE + ["evaluate", "--scores", d["scores"], "--labels-npy", d["labels_npy"]]
                      + ev(out), "process"),
     }
+
+
+EMBEDDING = ["image-b16-1", "image-b16-8", "text-1006", "text-1006-77"]
+RUNTIMES = ["torch-bf16", "onnxruntime", "openvino", "openvino-bf16"]
+
+
+def with_runtime(spec, runtime, ours_bf16):
+    """The case `spec` against reference.py --runtime `runtime` (ours in bf16 against bf16)."""
+    description, ours, theirs, mode = spec
+    if ours_bf16 and runtime.endswith("bf16"):
+        ours = ours + ["--precision", "bf16"]
+    return (f"{description}; theirs: {runtime}", ours, theirs + ["--runtime", runtime], mode)
+
+
+def machine(mkt):
+    """The table's header: CPU model and flags, and our GEMM backend (from `mkt --version`)."""
+    try:
+        lines = subprocess.run([mkt, "--version"], capture_output=True, text=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        lines = []
+    cpu = next((line[5:] for line in lines if line.startswith("cpu: ")), "unknown CPU")
+    gemm = next((line[6:] for line in lines if line.startswith("gemm: ")), "unknown")
+    return f"CPU: {cpu}\nours: {gemm}"
 
 
 DEFAULT = ["sgemm-1024", "sgemm-2048", "image-b16-1", "image-b16-8", "text-1006", "stage1", "stage2",
@@ -289,6 +318,9 @@ def main():
     ap.add_argument("--images", type=int, default=64, help="JPEGs in the preprocess case")
     ap.add_argument("--markdown", help="also write the table (with the per-run times) to this file")
     ap.add_argument("--keep", help="keep inputs and logs in this folder (default: a temporary one)")
+    ap.add_argument("--runtimes", default=",".join(RUNTIMES),
+                    help=f"other runtimes of the embedding cases (comma-separated; '' for none; default {','.join(RUNTIMES)})")
+    ap.add_argument("--ours-bf16", action="store_true", help="ours with --precision bf16 against bf16 runtimes")
     args = ap.parse_args()
     names = args.cases.split(",") if args.cases else DEFAULT + (["text-1006-77"] if args.extra else [])
 
@@ -306,18 +338,28 @@ def main():
     unknown = [n for n in names if n not in specs]
     if unknown:
         sys.exit(f"unknown case(s) {unknown}; known: {', '.join(specs)}")
+    runtimes = [r for r in args.runtimes.split(",") if r]
+    unknown = [r for r in runtimes if r not in RUNTIMES]
+    if unknown:
+        sys.exit(f"unknown runtime(s) {unknown}; known: {', '.join(RUNTIMES)}")
+    header = machine(args.mkt)
+    log(header)
     rows = []
     for n in names:
         rows.append(measure(n, specs[n], args, folder, log))
         log(table(rows[-1:]))
+        for runtime in runtimes if n in EMBEDDING else []:
+            rows.append(measure(f"{n} [{runtime}]", with_runtime(specs[n], runtime, args.ours_bf16), args, folder, log))
+            log(table(rows[-1:]))
     print(f"MKT vs Python stack; median of {args.runs} alternating runs per side; {os.cpu_count()} cores")
+    print(header)
     print(table(rows))
     print()
     for r in rows:
         print(f"- {r['case']}: {r['description']}")
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(table(rows) + "\n\n")
+            f.write(header.replace("\n", "  \n") + "\n\n" + table(rows) + "\n\n")
             for r in rows:
                 f.write(f"- {r['case']}: {r['description']}. ours runs: "
                         + ", ".join(f"{s:.4f}" for s in r["ours_runs"]) + "; theirs runs: "

@@ -9,6 +9,8 @@ public final class Linear: Module {
     @Parameter public var weight: Tensor
     /// [out], or `nil` for a layer without bias.
     public let bias: Parameter?
+    /// The weight rounded to bf16 while the layer runs at ``Precision/bf16`` (``Module/setPrecision(_:)``).
+    public private(set) var bf16Weight: BF16Matrix?
 
     /// A layer with zero weights (to be loaded or initialised).
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
@@ -19,11 +21,18 @@ public final class Linear: Module {
 
     /// x [..., in] → [..., out]
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        x.linear(weight: weight, bias: bias?.wrappedValue)
+        x.linear(weight: weight, bias: bias?.wrappedValue, bf16Weight: bf16Weight)
     }
 
     /// `act(x · Wᵀ + b) + residual` in one fused GEMM (see ``Tensor/linear(weight:bias:activation:residual:)``).
     public func callAsFunction(_ x: Tensor, activation: FusedActivation = .none, residual: Tensor? = nil) -> Tensor {
-        x.linear(weight: weight, bias: bias?.wrappedValue, activation: activation, residual: residual)
+        x.linear(weight: weight, bias: bias?.wrappedValue, activation: activation, residual: residual,
+                 bf16Weight: bf16Weight)
+    }
+}
+
+extension Linear: PrecisionAdopting {
+    func adopt(_ precision: Precision) {
+        bf16Weight = precision == .bf16 ? BF16Matrix(weight) : nil
     }
 }

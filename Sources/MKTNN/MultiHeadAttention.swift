@@ -15,6 +15,8 @@ public final class MultiHeadAttention: Module {
     public let outProj: Linear
     /// H
     public let heads: Int
+    /// q, k and v's weights [3C, C] rounded to bf16 at ``Precision/bf16`` (``Module/setPrecision(_:)``).
+    private var bf16QKV: BF16Matrix?
 
     /// Attention over width `dimensions` split into `heads` heads.
     public init(dimensions: Int, heads: Int) {
@@ -31,7 +33,7 @@ public final class MultiHeadAttention: Module {
     public func callAsFunction(_ x: Tensor, causal: Bool = false, residual: Tensor? = nil) -> Tensor {
         let weight = Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)      // [3C, C]
         let bias = Tensor.concatenate([qProj.bias!.wrappedValue, kProj.bias!.wrappedValue, vProj.bias!.wrappedValue], axis: 0)
-        let qkv = x.linear(weight: weight, bias: bias)                                             // [B, T, 3C]
+        let qkv = x.linear(weight: weight, bias: bias, bf16Weight: bf16QKV)                       // [B, T, 3C]
         return outProj(qkv.attention(heads: heads, causal: causal), residual: residual)
     }
 
@@ -52,5 +54,12 @@ public final class MultiHeadAttention: Module {
         let context = scores.softmax().matmul(v)                                         // [B·H, T, D]
         let merged = context.reshaped([b, h, t, d]).permuted([0, 2, 1, 3]).reshaped([b, t, c])
         return outProj(merged)
+    }
+}
+
+extension MultiHeadAttention: PrecisionAdopting {
+    func adopt(_ precision: Precision) {
+        bf16QKV = precision == .bf16
+            ? BF16Matrix(Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)) : nil
     }
 }

@@ -37,8 +37,10 @@ public enum BLAS {
     static let blockAlignment = 16
 
     /// Sets OpenBLAS to one thread if it is not (its thread count is process-wide, starts at the
-    /// core count and may be changed by anyone); the caller holds ``lock``. A cheap read.
+    /// core count and may be changed by anyone), after the kernels are corrected once
+    /// (``GEMMBackend/current``); the caller holds ``lock``. Cheap reads.
     static func useOneOpenBLASThread() {
+        _ = GEMMBackend.current
         if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
     }
 
@@ -84,6 +86,7 @@ public enum BLAS {
     ) {
         lock.lock()
         defer { lock.unlock() }
+        _ = GEMMBackend.current
         openblas_set_num_threads(Int32(threads))
         defer { openblas_set_num_threads(1) }
         sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)

@@ -12,6 +12,13 @@ import Synchronization
 /// a condition variable. With `cores − 1` workers plus the calling thread there is one
 /// compute thread per core, and nothing else spins (OpenBLAS runs single-threaded).
 ///
+/// Waiting never holds a core another thread wants: a spinning thread parks as soon as it sees
+/// that it was descheduled (a gap of ``preemptionGap`` between two looks at the clock: another
+/// process took its core), and the submitting thread waits for the parts other threads run by
+/// spinning at most ``waitSpinDuration``, then parking until the last part's finisher wakes it.
+/// On a shared machine the scheduler can then move a preempted worker onto the core the waiting
+/// thread left idle, instead of the waiting thread spinning while that worker queues.
+///
 /// A job is `parts` calls of `body(part)`; parts are claimed one at a time by the caller and the
 /// workers, so an uneven part does not hold the others up. A job submitted while another runs
 /// (a second thread of the process, or a kernel called from inside a part) runs on the calling
@@ -22,6 +29,13 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// How long a worker keeps looking for the next job before it parks.
     public static let spinDuration: UInt64 = 200_000  // nanoseconds
+
+    /// How long the submitting thread spins for the parts other threads run before it parks.
+    public static let waitSpinDuration: UInt64 = 50_000  // nanoseconds
+
+    /// A gap this long between two looks at the clock while spinning means the thread was
+    /// descheduled (another thread wants the core): spinning stops at once.
+    public static let preemptionGap: UInt64 = 30_000  // nanoseconds
 
     /// The current job. Written under `mutex` by the submitting thread; read under `mutex` by
     /// workers when `generation` shows a new job.
@@ -44,6 +58,10 @@ public final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Int>(0)
     /// Held by the thread whose job the pool is running.
     private let submission = NSLock()
+    /// Where the submitting thread parks (``wait(until:)``) until a finishing thread signals.
+    private let done = NSCondition()
+    /// Whether the submitting thread is parked (or about to park) on `done`.
+    private let waiting = Atomic<Bool>(false)
 
     /// A pool with `workers` threads besides the caller (0: everything runs on the caller).
     public init(workers: Int) {
@@ -74,18 +92,50 @@ public final class WorkerPool: @unchecked Sendable {
             mutex.broadcast()
             mutex.unlock()
             claimParts(id: id, parts: parts, body: body)
-            // Wait for parts other threads claimed: spin, then yield the core.
-            var spins = 0
-            while remaining.load(ordering: .acquiring) > 0 {
-                spins += 1
-                if spins > 4096 { sched_yield() }
-            }
+            // Wait for parts other threads claimed.
+            wait { remaining.load(ordering: .sequentiallyConsistent) == 0 }
             // No worker may keep the body once this returns (`withoutActuallyEscaping`).
             mutex.lock()
             job.body = nil
             mutex.unlock()
-            while busy.load(ordering: .acquiring) > 0 { sched_yield() }
+            wait { busy.load(ordering: .sequentiallyConsistent) == 0 }
         }
+    }
+
+    /// Returns once `condition()` holds (it becomes true through ``signalWaiter()`` callers):
+    /// spins up to ``waitSpinDuration``, then parks on `done`.
+    private func wait(until condition: () -> Bool) {
+        if Self.spin(for: Self.waitSpinDuration, until: condition) { return }
+        done.lock()
+        waiting.store(true, ordering: .sequentiallyConsistent)
+        while !condition() { done.wait() }
+        waiting.store(false, ordering: .relaxed)
+        done.unlock()
+    }
+
+    /// Wakes the submitting thread if it parked; called after changing what it waits for.
+    private func signalWaiter() {
+        guard waiting.load(ordering: .sequentiallyConsistent) else { return }
+        done.lock()
+        done.broadcast()
+        done.unlock()
+    }
+
+    /// Spins until `condition()` holds, for at most `budget` nanoseconds and only while the
+    /// thread is not descheduled; returns whether it holds.
+    private static func spin(for budget: UInt64, until condition: () -> Bool) -> Bool {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var last = start
+        var spins = 0
+        while !condition() {
+            spins += 1
+            if spins & 255 == 0 {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now - start > budget || now - last > preemptionGap { return false }
+                last = now
+            }
+        }
+        return true
     }
 
     /// Claims and runs parts of job `id` until none are left.
@@ -99,20 +149,15 @@ public final class WorkerPool: @unchecked Sendable {
             WorkerPool.insidePart = true
             body(value & 0xFFFF_FFFF)
             WorkerPool.insidePart = false
-            remaining.subtract(1, ordering: .releasing)
+            if remaining.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 { signalWaiter() }
         }
     }
 
     private func workerLoop() {
         var seen = 0
         while true {
-            // Spin for the next job, then park.
-            let start = DispatchTime.now().uptimeNanoseconds
-            var spins = 0
-            while generation.load(ordering: .acquiring) == seen {
-                spins += 1
-                if spins & 255 == 0 && DispatchTime.now().uptimeNanoseconds - start > WorkerPool.spinDuration { break }
-            }
+            // Spin for the next job (not while another thread wants this core), then park.
+            _ = Self.spin(for: Self.spinDuration) { generation.load(ordering: .acquiring) != seen }
             mutex.lock()
             while job.id == seen { mutex.wait() }
             seen = job.id
@@ -121,7 +166,7 @@ public final class WorkerPool: @unchecked Sendable {
             mutex.unlock()
             if active {
                 work(id: seen)
-                busy.subtract(1, ordering: .releasing)
+                if busy.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 { signalWaiter() }
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MKTDistributed
 import MKTSupport
+import MKTTensor
 
 /// The `mkt` command line: a thin layer over the MKT library modules.
 ///
@@ -11,7 +12,7 @@ struct MKTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mkt",
         abstract: "Open-vocabulary multi-label image classification by multi-modal knowledge transfer.",
-        version: MKTVersion.string,
+        version: MKTVersion.full,
         subcommands: [
             TokenizeCommand.self,
             PreprocessCommand.self,
@@ -47,6 +48,8 @@ struct MKTCommand: AsyncParsableCommand {
     /// (``RunsOnEveryRank``) run on every rank, the others on rank 0 alone; only rank 0 prints,
     /// and a failure on any rank aborts the whole job (``RankOutput``).
     static func main() async {
+        // The GEMM kernels are corrected to the CPU's features before any thread runs a GEMM.
+        _ = GEMMBackend.current
         Interrupt.install()
         let group: ProcessGroup
         do {
@@ -100,4 +103,10 @@ struct OneLineError: Error, CustomStringConvertible {
 /// The toolkit's version.
 enum MKTVersion {
     static let string = "0.1.0"
+
+    /// `mkt --version`: the version, the CPU and the GEMM backend with the kernels in use.
+    static var full: String {
+        let backend = GEMMBackend.current
+        return "\(string)\ncpu: \(backend.cpu.summary)\ngemm: \(backend.summary)"
+    }
 }

@@ -16,10 +16,14 @@ import Testing
     }
 
     /// Runs `mkt arguments` and returns its exit status, stdout and stderr.
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = try mktExecutable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -35,6 +39,23 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "Error: --batch-size must be at least 1 (got 0)\n")
+    }
+
+    /// OpenBLAS forced onto its SSE3 kernels (what it picks on a CPU model it does not know):
+    /// `mkt --version` reports kernels of the CPU's class, with the library's choice replaced.
+    @Test func theVersionReportsCorrectedKernels() throws {
+        let result = try Self.run(["--version"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "0.1.0")
+        #expect(lines.contains { $0.hasPrefix("cpu: ") })
+        let gemm = lines.first { $0.hasPrefix("gemm: OpenBLAS") }.map(String.init) ?? ""
+        #expect(!gemm.isEmpty, "\(result.stdout)")
+        let features = Set((lines.first { $0.hasPrefix("cpu: ") } ?? "").split(separator: " "))
+        if features.contains("avx2") && features.contains("fma") {
+            #expect(!gemm.contains("(SSE)"), "\(gemm)")
+            #expect(gemm.contains("the library chose Prescott, replaced by features"), "\(gemm)")
+        }
     }
 
     @Test func aCoopPromptWithoutContextIsOneLineAndStatus1() throws {

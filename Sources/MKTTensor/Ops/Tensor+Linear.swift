@@ -30,11 +30,15 @@ public enum FusedActivation: String, Sendable, CaseIterable {
 // The output rows are first filled with `b` (plus the residual), then ONE sgemm over all
 // M = x.count / I rows accumulates into them with beta = 1; the activation runs in a parallel
 // pass that keeps the pre-activation for backward (in place when nothing is recorded).
+// With a bf16 copy of W (Precision.bf16, inference) that GEMM is `bf16gemm`: x is rounded to
+// bf16 at its input, products accumulate in f32 onto the f32 bias/residual rows; the bias, the
+// residual and the activation stay f32.
 
 extension Tensor {
     /// `act(x · weightᵀ + bias) + residual` in one GEMM (see the file comment for shapes).
+    /// With `bf16Weight` (weight rounded to bf16, inference only) the GEMM runs in bf16.
     public func linear(weight: Tensor, bias: Tensor? = nil, activation: FusedActivation = .none,
-                       residual: Tensor? = nil) -> Tensor {
+                       residual: Tensor? = nil, bf16Weight: BF16Matrix? = nil) -> Tensor {
         let i = shape[rank - 1], o = weight.shape[0], m = count / Swift.max(i, 1)
         precondition(weight.rank == 2 && weight.shape[1] == i, "linear: x \(shape), weight \(weight.shape)")
         precondition(bias == nil || bias!.shape == [o], "linear: bias \(bias!.shape) for \(o) outputs")
@@ -55,7 +59,10 @@ extension Tensor {
                 }
             }
         }
-        if m > 0 && o > 0 && i > 0 {
+        if let bf16Weight {
+            precondition(bf16Weight.rows == o && bf16Weight.columns == i, "linear: bf16 weight for \(weight.shape)")
+            bf16gemm(m: m, storage.pointer, bf16Weight, py, accumulate: true)
+        } else if m > 0 && o > 0 && i > 0 {
             sgemm(false, true, m: m, n: o, k: i, storage.pointer, lda: i, weight.storage.pointer, ldb: i,
                   beta: 1, py, ldc: o)
         }

@@ -18,6 +18,7 @@ struct EmbedImagesCommand: ParsableCommand {
     @Option(help: "Preprocessing: clip or mkt.") var preset: PreprocessPreset = .clip
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var precision: PrecisionOptions
     @OptionGroup var errors: ImageErrorOptions
 
     func validate() throws {
@@ -26,6 +27,7 @@ struct EmbedImagesCommand: ParsableCommand {
 
     func run() throws {
         let clip = try weights.clip(model, towers: [.vision])
+        try precision.apply(to: clip)
         let screening = try errors.screen(
             ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize), list: input)
         let files = screening.kept

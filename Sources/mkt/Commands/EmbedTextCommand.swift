@@ -19,9 +19,11 @@ struct EmbedTextCommand: ParsableCommand {
     @Option(help: "A template with {} for the label, e.g. \"There is a {} in the scene\".") var template: String?
     @Option(help: "A learned prompt: prompt.safetensors (or the run folder) from `mkt prompt-tune`.") var prompt: String?
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func run() throws {
         let clip = try weights.clip(model, towers: [.text])
+        try precision.apply(to: clip)
         let tokenizer = try CLIPModel.tokenizer(for: model)
         let labels = try TextList.labels(input)
         let embeddings = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt,

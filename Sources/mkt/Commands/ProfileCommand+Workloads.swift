@@ -23,6 +23,7 @@ extension ProfileCommand {
         let (names, tokenizer) = try labelInputs()
         let clip = CLIPModel(config)
         Self.randomize(clip, &rng)
+        try precision.apply(to: clip)
         let prompts = names.map { template.replacingOccurrences(of: "{}", with: $0) }
         let chunk = self.chunk
         return ({ _ = clip.embedTexts(prompts, tokenizer: tokenizer, batchSize: chunk) }, "prompts", Double(prompts.count))

@@ -41,6 +41,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads for preprocess.") var threads = 1
     @Option(parsing: .unconditional, help: "Cached text embeddings of one adapter epoch.") var sentences = 100_000
     @Option(parsing: .unconditional, help: "Repetitions of the workload inside one timed run (times are per repetition).") var inner = 1
+    @OptionGroup var precision: PrecisionOptions
     @Flag(help: "After the warm-up print `ready`, then time one run per line read from stdin.") var serve = false
 
     func validate() throws {
@@ -54,6 +55,9 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let config = try Self.config(model)
+        let backend = GEMMBackend.current
+        print("cpu: \(backend.cpu.summary)")
+        print("gemm: \(backend.summary)")
         var rng = SplitMix64(seed: 1)
         var times: [Double] = []
         var work: () -> Void
@@ -68,6 +72,7 @@ struct ProfileCommand: ParsableCommand {
         case .image:
             let clip = CLIPModel(config)
             Self.randomize(clip, &rng)
+            try precision.apply(to: clip)
             let pixels = Tensor.normal([batch, 3, config.vision.imageSize, config.vision.imageSize], using: &rng)
             work = { _ = Tape.withoutRecording { clip.imageFeatures(pixels) } }
             unit = "images"
@@ -83,6 +88,7 @@ struct ProfileCommand: ParsableCommand {
         case .text:
             let clip = CLIPModel(config)
             Self.randomize(clip, &rng)
+            try precision.apply(to: clip)
             let sequences = (0..<batch).map { i in [49406] + (0..<(tokens - 2)).map { (i * 7 + $0 * 13) % 49000 } + [49407] }
             work = { _ = clip.embedTokens(sequences, batchSize: 256) }
             unit = "prompts"

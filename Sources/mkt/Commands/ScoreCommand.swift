@@ -30,6 +30,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Labels to print per image.") var top = 10
     @OptionGroup var scoring: ScoringOptions
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var precision: PrecisionOptions
     @Option(help: "Preprocessing: mkt (MKT's evaluation transform) or clip.") var preset: PreprocessPreset = .mkt
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
     @OptionGroup var errors: ImageErrorOptions
@@ -43,6 +44,7 @@ struct ScoreCommand: ParsableCommand {
         let clip = try weights.clip(teacher, towers: [.text])
         let tokenizer = try CLIPModel.tokenizer(for: teacher)
         let model = try weights.student(student)
+        try precision.apply(to: clip, model)
         let rule = try scoring.scoring(for: model.configuration.vision)
         let names = try TextList.labels(labels)
         let screening = try errors.screen(
