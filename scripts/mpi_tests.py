@@ -198,7 +198,7 @@ def main():
         # Resume after a stop under MPI: SIGTERM to mpirun during a long run (checkpoint every
         # step), then --resume, against an uninterrupted run of the same steps.
         ranks = rank_counts[0]
-        steps = 100
+        steps = 300
         whole = os.path.join(work, "resume-whole")
         distill(ranks, whole, ["--max-steps", str(steps), "--epochs", str(steps)])
         stopped = os.path.join(work, "resume-stopped")
@@ -210,9 +210,9 @@ def main():
         deadline = time.time() + 300
         while time.time() < deadline and process.poll() is None:
             path = os.path.join(stopped, "training-log.jsonl")
-            if os.path.exists(path) and len(open(path).read().splitlines()) >= 2:
+            if os.path.exists(path) and len(open(path).read().splitlines()) >= 1:
                 break
-            time.sleep(0.05)
+            time.sleep(0.01)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=300)
         taken = len(log(stopped))
