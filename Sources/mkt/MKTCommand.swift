@@ -34,7 +34,7 @@ struct MKTCommand: AsyncParsableCommand {
     )
 
     /// Installs the signal handling (``Interrupt``), then parses and runs the command; a failure
-    /// is printed as one line (``OneLineError``) with exit status 1.
+    /// is printed as one line (``OneLineError``) with exit status 1, a help request as the help.
     static func main() async {
         Interrupt.install()
         var command: ParsableCommand
@@ -54,7 +54,9 @@ struct MKTCommand: AsyncParsableCommand {
         } catch let error as CleanExit {
             exit(withError: error)
         } catch {
-            exit(withError: OneLineError(error))
+            // `--help`, `-h` and `help` parse as ArgumentParser's help command, whose `run()` throws
+            // the request: ArgumentParser prints that as the help text with status 0.
+            exit(withError: exitCode(for: error).isSuccess ? error : OneLineError(error))
         }
     }
 }
