@@ -42,7 +42,7 @@ struct MKTCommand: AsyncParsableCommand {
     )
 
     /// Installs the signal handling (``Interrupt``), then parses and runs the command; a failure
-    /// is printed as one line (``OneLineError``) with exit status 1.
+    /// is printed as one line (``OneLineError``) with exit status 1, a help request as the help.
     ///
     /// Under `mpirun` (or `srun`) MPI starts first; the commands that split their work
     /// (``RunsOnEveryRank``) run on every rank, the others on rank 0 alone; only rank 0 prints,
@@ -83,6 +83,12 @@ struct MKTCommand: AsyncParsableCommand {
             try? group.finalize()
             exit(withError: error)
         } catch {
+            // `--help`, `-h` and `help` parse as ArgumentParser's help command, whose `run()` throws
+            // the request: ArgumentParser prints that as the help text with status 0.
+            if exitCode(for: error).isSuccess {
+                try? group.finalize()
+                exit(withError: error)
+            }
             if group.size > 1 { RankOutput.fail(group, OneLineError(error).description) }
             exit(withError: OneLineError(error))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import mkt
 
 /// The built `mkt` executable itself: what a user sees on stderr and the exit status.
 @Suite struct ExecutableTests {
@@ -56,6 +57,25 @@ import Testing
             #expect(!gemm.contains("(SSE)"), "\(gemm)")
             #expect(gemm.contains("the library chose Prescott, replaced by features"), "\(gemm)")
         }
+    }
+
+    /// `--help`, `-h` and `help`: the usage on stdout, nothing on stderr, status 0.
+    @Test(arguments: [["--help"], ["-h"], ["help"], ["distill", "--help"], ["distill", "-h"], ["help", "distill"]])
+    func helpIsPrintedOnStdoutWithStatus0(_ arguments: [String]) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(!result.stdout.contains("Error:"))
+        let subcommand = arguments.count == 2 ? " distill" : ""
+        #expect(result.stdout.contains("USAGE: mkt\(subcommand)"))
+        #expect(result.stdout.contains(subcommand.isEmpty ? "SUBCOMMANDS:" : "--teacher"))
+    }
+
+    @Test func anUnknownOptionIsAnErrorWithTheUsage() throws {
+        let result = try Self.run(["--no-such-option"])
+        #expect((1...127).contains(result.status))
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("Error: Unknown option '--no-such-option'\n"))
     }
 
     @Test func aCoopPromptWithoutContextIsOneLineAndStatus1() throws {
