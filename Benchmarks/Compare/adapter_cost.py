@@ -50,18 +50,29 @@ def main():
             with open(labels, "w") as f:
                 f.write("\n".join(f"concept {i}" for i in range(count)) + "\n")
             batch = args.stage2_batch if count <= 2000 else 2
-            step = median_seconds([args.mkt, "profile", "stage2", "--labels", labels, "--tokenizer", tokenizer,
-                                   "--batch", str(batch), "--runs", str(args.runs)])
+            try:
+                step = median_seconds([args.mkt, "profile", "stage2", "--labels", labels, "--tokenizer", tokenizer,
+                                       "--batch", str(batch), "--runs", str(args.runs)])
+            except subprocess.CalledProcessError as failure:
+                # Stage 2 holds the text tower's activations for every prompt: at thousands of
+                # labels it can exceed the machine's memory (the kernel's OOM killer sends SIGKILL).
+                step = None
+                print(f"{count} labels: stage 2 failed ({'killed, out of memory' if failure.returncode == -9 else f'exit {failure.returncode}'})",
+                      flush=True)
             adapter = median_seconds([args.mkt, "profile", "adapter", "--labels", labels, "--sentences", str(args.n),
                                       "--batch", "256", "--runs", str(args.runs)])
-            stage2_epoch = step * args.n / 64
+            stage2_epoch = None if step is None else step * args.n / 64
             rows.append((count, step, stage2_epoch, adapter))
-            print(f"{count} labels: stage-2 step {step:.3f} s, adapter epoch {adapter:.3f} s", flush=True)
+            print(f"{count} labels: stage-2 step {'-' if step is None else f'{step:.3f} s'}, adapter epoch {adapter:.3f} s",
+                  flush=True)
     print()
     print(f"| labels | stage-2 step (s) | stage-2 epoch, {args.n} images (s) | adapter epoch, {args.n} sentences (s) | ratio |")
     print("|---|---|---|---|---|")
     for count, step, epoch, adapter in rows:
-        print(f"| {count} | {step:.3f} | {epoch:.0f} | {adapter:.2f} | {epoch / adapter:.0f}x |")
+        if step is None:
+            print(f"| {count} | did not run (out of memory) | - | {adapter:.2f} | - |")
+        else:
+            print(f"| {count} | {step:.3f} | {epoch:.0f} | {adapter:.2f} | {epoch / adapter:.0f}x |")
 
 
 if __name__ == "__main__":
