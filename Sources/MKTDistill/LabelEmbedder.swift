@@ -20,11 +20,26 @@ public enum LabelEmbedder {
     ///   tokens cannot be placed in the prompt.
     public static func embed(_ labels: [String], clip: CLIPModel, tokenizer: CLIPTokenizer, prompt: String?,
                              template: String) throws -> Tensor {
+        // One process: `split` returns every row, so the result is never `nil`.
+        try embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template) { count, _, compute in
+            compute(0..<count)
+        } ?? Tensor(shape: [0, clip.configuration.projectionDim], scalars: [])
+    }
+
+    /// ``embed(_:clip:tokenizer:prompt:template:)`` split over processes by `split` (see
+    /// ``MKTCLIP/TextEmbeddingSplit``): the templated texts in their length-sorted batches, a
+    /// learned prompt's labels in one batch (one forward pass, as one process runs it); `nil`
+    /// where `split` gives no rows.
+    public static func embed(_ labels: [String], clip: CLIPModel, tokenizer: CLIPTokenizer, prompt: String?,
+                             template: String, split: TextEmbeddingSplit) throws -> Tensor? {
         guard let prompt else {
-            return clip.embedTexts(labels.map { TextClassifier.fill(template, with: $0) }, tokenizer: tokenizer)
+            return try clip.embedTexts(labels.map { TextClassifier.fill(template, with: $0) }, tokenizer: tokenizer, split: split)
         }
         let learner = try learnedPrompt(prompt, labels: labels, clip: clip, tokenizer: tokenizer, template: template)
-        return Tape.withoutRecording { learner.labelEmbeddings(clip) }                      // [L, D]
+        guard let rows = try split(labels.count, max(labels.count, 1), { _ in
+            Tape.withoutRecording { learner.labelEmbeddings(clip) }.scalars                   // [L, D]
+        }) else { return nil }
+        return Tensor(shape: [labels.count, clip.configuration.projectionDim], scalars: rows)
     }
 
     /// A prompt learner for `labels` holding the context saved in `prompt` (a file or a run

@@ -41,14 +41,18 @@ public final class VideoFrameStream: Sendable {
     ///   - depth: Batches decoded ahead (at least 1).
     ///   - imageDecoder: The decoder of frame-folder images.
     ///   - videoDecoder: The decoder of video files.
+    ///   - frames: Only these frames of the stream (counted over all videos in order, from 0),
+    ///     the batches starting at its first; `nil`: all. The videos are still decoded whole,
+    ///     but frames outside the range are not preprocessed.
     ///   - sampling: n → the 0-based indices of the frames to use.
     public init(paths: [String], preprocessor: Preprocessor, batchSize: Int, depth: Int = 2,
                 imageDecoder: ImageDecoder = ImageDecoder(), videoDecoder: VideoDecoder = VideoDecoder(),
-                sampling: @escaping @Sendable (Int) -> [Int]) {
+                frames: Range<Int>? = nil, sampling: @escaping @Sendable (Int) -> [Int]) {
         let state = StreamState(depth: max(1, depth))
         self.state = state
         let producer = Producer(paths: paths, preprocessor: preprocessor, batchSize: max(1, batchSize),
-                                imageDecoder: imageDecoder, videoDecoder: videoDecoder, sampling: sampling)
+                                imageDecoder: imageDecoder, videoDecoder: videoDecoder,
+                                frames: frames ?? 0..<Int.max, sampling: sampling)
         let thread = Thread { producer.run(into: state) }
         thread.name = "mkt-video-decode"
         thread.start()
@@ -125,17 +129,21 @@ private struct Producer: Sendable {
     let batchSize: Int
     let imageDecoder: ImageDecoder
     let videoDecoder: VideoDecoder
+    let frames: Range<Int>
     let sampling: @Sendable (Int) -> [Int]
 
     func run(into state: StreamState) {
         let stride = preprocessor.valuesPerImage
         var pixels = [Float](repeating: 0, count: batchSize * stride)
         var count = 0
+        var position = 0                                           // frames of the stream so far
         do throws(VideoError) {
-            for path in paths {
+            for path in paths where position < frames.upperBound {
                 guard !state.isStopped else { return }
                 let video = try Video(path: path, imageDecoder: imageDecoder, videoDecoder: videoDecoder)
                 for index in sampling(video.frameCount) {
+                    position += 1
+                    guard frames.contains(position - 1) else { continue }
                     let frame = try video.frame(at: index)
                     pixels.withUnsafeMutableBufferPointer { buffer in
                         preprocessor.preprocess(frame, into: UnsafeMutableBufferPointer(rebasing: buffer[(count * stride)...]))

@@ -3,6 +3,7 @@ import MKTCLIP
 import MKTDistill
 import MKTFormats
 import MKTTensor
+import MKTSupport
 import MKTTokenizer
 import Testing
 import TestSupport
@@ -23,6 +24,34 @@ import TestSupport
         let expected = clip.embedTexts(["a photo of a cat", "a photo of a dog"], tokenizer: tokenizer)
         #expect(embeddings.shape == [2, clip.configuration.projectionDim])
         #expect(embeddings.scalars == expected.scalars)
+    }
+
+    /// `mkt embed-text` under MPI with the ranks simulated in one process: each rank's whole
+    /// length-sorted batches, in rank order, give one process's rows exactly; a rank that does
+    /// not write gets `nil`.
+    @Test func aSplitOverRanksGivesTheRowsOfOneProcess() throws {
+        let words = ["cat", "dog", "red", "small", "house"]
+        let labels = (0..<300).map { i in (0...((i * 7) % 12)).map { words[($0 + i) % words.count] }.joined(separator: " ") }
+        let whole = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: nil, template: "a {}")
+        for ranks in [2, 3] {
+            var starts: [Int] = []
+            let split = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: nil, template: "a {}") {
+                count, batchSize, compute in
+                var rows: [Float] = []
+                for rank in 0..<ranks {
+                    let batches = Parallel.chunk((count + batchSize - 1) / batchSize, part: rank, parts: ranks)
+                    let range = (batches.lowerBound * batchSize)..<min(count, batches.upperBound * batchSize)
+                    starts.append(range.lowerBound)
+                    rows += compute(range)
+                }
+                return rows
+            }
+            #expect(starts.count == ranks && starts.allSatisfy { $0 % 128 == 0 })
+            #expect(split?.shape == whole.shape)
+            #expect(split?.scalars == whole.scalars)
+        }
+        let silent = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: nil, template: "a {}") { _, _, _ in nil }
+        #expect(silent == nil)
     }
 
     @Test func aLearnedPromptAppliesToNewLabels() throws {

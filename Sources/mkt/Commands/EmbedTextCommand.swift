@@ -26,8 +26,8 @@ struct EmbedTextCommand: ParsableCommand {
         try precision.apply(to: clip)
         let tokenizer = try CLIPModel.tokenizer(for: model)
         let labels = try TextList.labels(input)
-        let embeddings = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt,
-                                                 template: template ?? "{}")
+        guard let embeddings = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt,
+                                                       template: template ?? "{}", split: ShardedInference.textSplit()) else { return }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output)
         print("embedded \(labels.count) labels → \(output) [\(labels.count), \(embeddings.shape[1])]")
     }

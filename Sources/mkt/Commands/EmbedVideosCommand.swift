@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTCLIP
+import MKTDistributed
 import MKTFormats
 import MKTImage
 import MKTTensor
@@ -60,25 +61,59 @@ struct EmbedVideosCommand: ParsableCommand {
         let (t, c) = (frames, clips)
         let perVideo = t * c
         let d = clip.configuration.projectionDim
-        let stream = VideoFrameStream(paths: videos, preprocessor: Preprocessor(preset: preset, size: imageSize),
-                                      batchSize: batchSize) { n in FrameSampling.test(frameCount: n, segments: t, clips: c) }
-        defer { stream.cancel() }
         let shape = pool == .none ? [videos.count, perVideo, d] : [videos.count, d]
-        let writer = try NpyStreamWriter(path: output, shape: shape, dtype: .float32)
-        let progress = ProgressRenderer().counter("embed-videos", unit: "frame", total: videos.count * perVideo)
-        var done = 0
-        var sum = [Double](repeating: 0, count: d)                  // [D] of the current video (--pool mean)
-        do {
+        // Under MPI each rank embeds whole batches of the list's frames (the batches one process
+        // runs; a video whose frames fall in two ranks' shares is decoded by both) and rank 0
+        // writes the gathered rows; one process streams its rows into the file.
+        let group = try ProcessGroup.world()
+        let total = videos.count * perVideo
+        let mine = group.share(of: total, batchSize: batchSize)
+        let progress = ProgressRenderer().counter("embed-videos", unit: "frame", total: mine.count)
+        func embed(_ frames: Range<Int>, _ consume: ([Float], Int) throws -> Void) throws {
+            let first = frames.lowerBound / perVideo, end = (frames.upperBound + perVideo - 1) / perVideo
+            let stream = VideoFrameStream(paths: Array(videos[first..<end]), preprocessor: Preprocessor(preset: preset, size: imageSize),
+                                          batchSize: batchSize, frames: frames.lowerBound - first * perVideo..<frames.upperBound - first * perVideo) { n in
+                FrameSampling.test(frameCount: n, segments: t, clips: c)
+            }
+            defer { stream.cancel() }
+            var done = 0
             while let batch = try stream.next() {
                 let pixels = Tensor(shape: [batch.count, 3, imageSize, imageSize], scalars: batch.pixels)
                 let embeddings = BatchedInference.map(count: batch.count, batchSize: batch.count) { _ in
                     clip.imageFeatures(pixels)                          // [B, D]
                 }
-                let rows = embeddings.scalars
+                try consume(embeddings.scalars, batch.count)
+                done += batch.count
+                progress.update(done)
+            }
+        }
+        if group.size > 1 {
+            guard let rows = try group.shardedRows(count: total, batchSize: batchSize, { frames in
+                var rows: [Float] = []
+                try embed(frames) { values, _ in rows += values }
+                return rows
+            }) else { return }
+            try write(shape: shape, perVideo: perVideo) { sink in try sink(rows, total) }
+        } else {
+            try write(shape: shape, perVideo: perVideo) { sink in try embed(0..<total, sink) }
+        }
+        print("embedded \(videos.count) videos (\(total) frames) → \(output) \(shape)")
+    }
+
+    /// Writes the frame embeddings `produce` hands to its sink (rows [B·D] and B, in list
+    /// order) into `--output`, each frame's row or, with `--pool mean`, each video's mean; the
+    /// file appears only when every row was written.
+    private func write(shape: [Int], perVideo: Int, _ produce: (_ sink: ([Float], Int) throws -> Void) throws -> Void) throws {
+        let d = shape.last!
+        let writer = try NpyStreamWriter(path: output, shape: shape, dtype: .float32)
+        var done = 0
+        var sum = [Double](repeating: 0, count: d)                  // [D] of the current video (--pool mean)
+        do {
+            try produce { rows, count in
                 if pool == .none {
                     try rows.withUnsafeBytes { try writer.append($0) }
                 } else {
-                    for row in 0..<batch.count {
+                    for row in 0..<count {
                         for j in 0..<d { sum[j] += Double(rows[row * d + j]) }
                         if (done + row + 1) % perVideo == 0 {
                             let mean = sum.map { Float($0 / Double(perVideo)) }
@@ -87,14 +122,12 @@ struct EmbedVideosCommand: ParsableCommand {
                         }
                     }
                 }
-                done += batch.count
-                progress.update(done)
+                done += count
             }
             try writer.finish()
         } catch {
             writer.cancel()
             throw error
         }
-        print("embedded \(videos.count) videos (\(done) frames) → \(output) \(shape)")
     }
 }

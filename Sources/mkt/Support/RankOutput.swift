@@ -9,6 +9,8 @@ extension DistillCommand: RunsOnEveryRank {}
 extension PromptTuneCommand: RunsOnEveryRank {}
 extension ContrastiveTuneCommand: RunsOnEveryRank {}
 extension EmbedImagesCommand: RunsOnEveryRank {}
+extension EmbedTextCommand: RunsOnEveryRank {}
+extension EmbedVideosCommand: RunsOnEveryRank {}
 extension ScoreCommand: RunsOnEveryRank {}
 extension PreprocessCommand: RunsOnEveryRank {}
 extension DemoCommand: RunsOnEveryRank {}

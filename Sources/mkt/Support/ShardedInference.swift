@@ -1,9 +1,10 @@
+import MKTCLIP
 import MKTData
 import MKTDistributed
 import MKTTensor
 
-/// Inference over an image list split across the ranks of an MPI run: each rank runs whole
-/// batches of the list (``MKTDistributed/ProcessGroup/shardedRows(count:batchSize:everywhere:_:)``,
+/// Inference over an image list (or texts, or video frames) split across the ranks of an MPI
+/// run: each rank runs whole batches of the list (``MKTDistributed/ProcessGroup/shardedRows(count:batchSize:everywhere:_:)``,
 /// the batches one process would run), and rank 0 gathers the rows in list order, so its output
 /// equals a single process's byte for byte. Without MPI it is
 /// ``MKTData/ImageFiles/map(batchSize:progress:_:)``.
@@ -17,5 +18,12 @@ enum ShardedInference {
             try files.rows(rows).map(batchSize: batchSize, progress: progress, body).scalars
         }
         return all.map { Tensor(shape: [files.count, $0.count / files.count], scalars: $0) }                 // [N, D]
+    }
+
+    /// The split of a text embedding's length-sorted batches over the ranks (rank 0 gets every
+    /// row; the other ranks `nil`); with one process, all rows.
+    static func textSplit() throws -> TextEmbeddingSplit {
+        let group = try ProcessGroup.world()
+        return { count, batchSize, compute in try group.shardedRows(count: count, batchSize: batchSize, compute) }
     }
 }
