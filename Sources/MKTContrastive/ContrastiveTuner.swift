@@ -65,7 +65,8 @@ public final class ContrastiveTuner: Trainer {
 
     /// A tuner. Marks the parameters of locked towers frozen (and the others trainable).
     /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work
-    ///   (counts, rates, a pool smaller than a batch, images of another size than the model's).
+    ///   (counts, rates, a pool smaller than a batch, images of another size than the model's, a
+    ///   batch smaller than the processes of an MPI run).
     public init(model: CLIPModel, tokenizer: CLIPTokenizer, source: any ImageCaptionSource,
                 configuration: ContrastiveConfiguration, tokenizerSource: String? = nil) throws {
         let c = configuration
@@ -102,6 +103,7 @@ public final class ContrastiveTuner: Trainer {
                           groups: [ParameterGroup(keys: flat, weightDecay: 0)])
         schedule = WarmupCosineSchedule(base: configuration.learningRate, minimum: configuration.minLearningRate,
                                         warmupEpochs: Double(configuration.warmupSteps), epochs: Double(configuration.steps))
+        try WholeBatch.requireRows(plan, group: ProcessGroup.world())
     }
 
     /// The sigmoid loss's bias b.
@@ -191,7 +193,8 @@ public final class ContrastiveTuner: Trainer {
         let (loss, grads) = try valueAndGradient(pair) {
             var image = lockedImages ?? model.imageFeatures(pixels!)                          // [b, D]
             var text = lockedTexts ?? textFeatures(sequences)                                // [b, D]
-            if group.size > 1 { (image, text) = try Self.wholeBatch(image: image, text: text, group: group) }
+            let whole = try WholeBatch.features([image, text], group: group)             // [B, D] each
+            (image, text) = (whole[0], whole[1])
             switch configuration.objective {
             case .softmax:
                 let logits = InfoNCELoss().logits(image: image, text: text, logitScale: model.logitScale)
@@ -207,33 +210,8 @@ public final class ContrastiveTuner: Trainer {
         var named: [String: Tensor] = [:]
         for (k, g) in grads { named[k.hasPrefix("clip.") ? String(k.dropFirst(5)) : k] = g }
         // Every rank computed the temperature's and the bias's whole gradient; rank 0's counts.
-        if group.size > 1, !group.isRoot {
-            for key in ["logit_scale", "logit_bias"] where named[key] != nil { named[key] = Tensor.zeros(named[key]!.shape) }
-        }
+        WholeBatch.countOnce(["logit_scale", "logit_bias"], in: &named, group: group)
         return (loss.item, logitsSeen.diagonalAccuracy(), named)
-    }
-
-    /// The whole batch's image and text features [B, D] from every rank's share [b, D], in rank
-    /// order: the other ranks' rows as constants, this rank's rows as given (on the tape), so
-    /// that the loss of the whole batch differentiates into this rank's towers only and the
-    /// ranks' gradients sum to the one-process gradient (``MKTTraining/GradientReduction/sum``).
-    static func wholeBatch(image: Tensor, text: Tensor, group: ProcessGroup) throws -> (image: Tensor, text: Tensor) {
-        let d = image.shape[1]
-        let (all, counts) = try group.allGather(image.detached().scalars + text.detached().scalars)
-        var images: [Tensor] = [], texts: [Tensor] = []
-        var offset = 0
-        for (rank, count) in counts.enumerated() where count > 0 {
-            let rows = count / (2 * d)
-            if rank == group.rank {
-                images.append(image)
-                texts.append(text)
-            } else {
-                images.append(Tensor(shape: [rows, d], scalars: Array(all[offset..<(offset + rows * d)])))
-                texts.append(Tensor(shape: [rows, d], scalars: Array(all[(offset + rows * d)..<(offset + count)])))
-            }
-            offset += count
-        }
-        return (Tensor.concatenate(images, axis: 0), Tensor.concatenate(texts, axis: 0))
     }
 
     /// The loss and gradients of a batch (the images' captions on pass `batch.epoch`).

@@ -1,4 +1,5 @@
 import MKTData
+import MKTDistributed
 import MKTNN
 import MKTOptim
 import MKTStudent
@@ -104,6 +105,36 @@ public final class DistillationTrainer: Trainer {
         guard !data.isAugmented, configuration.cacheBudgetBytes > 0 else { return false }
         let v = student.configuration.vision
         return data.count * v.tokens * v.hiddenSize * 4 <= configuration.cacheBudgetBytes
+    }
+
+    /// Under MPI, fills the frozen-prefix cache before the first step: each rank computes its
+    /// share of the cache's chunks (the chunks one process computes, so the values are a single
+    /// process's) and every chunk is broadcast from its rank, instead of every rank computing
+    /// every chunk its share of the first epoch's batches touches. One process fills the cache
+    /// as the steps need it.
+    public func prepare(over group: ProcessGroup) throws {
+        guard group.size > 1, isCaching else { return }
+        let b = configuration.batchSize
+        let chunks = (data.count + b - 1) / b
+        let first = student.blockCount - configuration.trainableBlocks
+        let v = student.configuration.vision
+        let perImage = v.tokens * v.hiddenSize                                        // T · C
+        func members(_ chunk: Int) -> [Int] { Array((chunk * b)..<min((chunk + 1) * b, data.count)) }
+        // This rank's chunks first (the ranks compute at the same time), then every chunk from its rank.
+        var mine: [Int: [Float]] = [:]                                                 // chunk → [b, T, C]
+        for chunk in ProcessGroup.share(of: chunks, batchSize: 1, rank: group.rank, size: group.size) {
+            mine[chunk] = try student.prefix(data.pixels(members(chunk), epoch: 0), blocks: first).scalars
+        }
+        for rank in 0..<group.size {
+            for chunk in ProcessGroup.share(of: chunks, batchSize: 1, rank: rank, size: group.size) {
+                var values = mine.removeValue(forKey: chunk) ?? []
+                try group.broadcast(&values, root: rank)
+                for (row, i) in members(chunk).enumerated() {
+                    cache[i] = Tensor(shape: [1, v.tokens, v.hiddenSize],
+                                      scalars: Array(values[(row * perImage)..<((row + 1) * perImage)]))
+                }
+            }
+        }
     }
 
     /// The frozen prefix's output [B, T, C] of `indices` (shared by student and teacher, which

@@ -50,7 +50,8 @@ final class VideoTextPair: Module {
 /// the text tower and a ``TemporalTransformer`` trained on clip–caption pairs with CLIP's
 /// symmetric InfoNCE loss and a learned temperature (clamped to [0, ln 100] after each step).
 /// AdamW with warm-up and cosine decay per step, in the one training loop. The product is the
-/// tuned CLIP folder with the head in `temporal.safetensors`.
+/// tuned CLIP folder with the head in `temporal.safetensors`. Data-parallel under MPI: the
+/// ranks gather the batch's clip and caption features (``MKTTraining/WholeBatch``).
 ///
 /// ```swift
 /// let tuner = try VideoTextTuner(model: clip, tokenizer: tokenizer, features: frames,
@@ -86,10 +87,6 @@ public final class VideoTextTuner: Trainer {
         try TrainingSettingsError.require(features.count >= c.batchSize, "features", "\(features.count) clips, fewer than a batch of \(c.batchSize)")
         try TrainingSettingsError.require(features.dimensions == model.configuration.projectionDim, "features",
                                           "\(features.dimensions)-d frames for a \(model.configuration.projectionDim)-d model")
-        // The InfoNCE loss couples the whole batch; this tuner does not gather the other ranks'
-        // features (as ContrastiveTuner does), so it runs in one process only.
-        try TrainingSettingsError.require(try ProcessGroup.world().size == 1, "mpirun",
-                                          "LiT for video runs in one process; start it without mpirun")
         let d = model.configuration.projectionDim
         let heads = TemporalTransformer.heads(textWidth: model.configuration.text.hiddenSize)
         try TrainingSettingsError.require(d % heads == 0, "temporal", "\(d)-d embeddings do not split into \(heads) heads")
@@ -108,6 +105,7 @@ public final class VideoTextTuner: Trainer {
                           groups: [ParameterGroup(keys: pair.trainableKeys().filter { (shapes[$0]?.count ?? 0) < 2 }, weightDecay: 0)])
         schedule = WarmupCosineSchedule(base: c.learningRate, minimum: c.minLearningRate, warmupEpochs: Double(c.warmupSteps),
                                         epochs: Double(c.steps))
+        try WholeBatch.requireRows(plan, group: ProcessGroup.world())
     }
 
     public var settings: VideoTextTuningConfiguration { configuration }
@@ -129,16 +127,21 @@ public final class VideoTextTuner: Trainer {
         let order = tokens.indices.sorted { (tokens[$0].count, $0) < (tokens[$1].count, $1) }
         let rows = order.map { batch.indices[$0] }, sequences = order.map { tokens[$0] }
         var logits = Tensor(0)
-        let (loss, gradients) = valueAndGradient(pair) {
+        let group = try ProcessGroup.world()
+        let (loss, tape) = try valueAndGradient(pair) {
             let text = Tensor.concatenate(stride(from: 0, to: sequences.count, by: 32).map {
                 model.textFeatures(Array(sequences[$0..<min($0 + 32, sequences.count)]))
-            }, axis: 0)
-            logits = InfoNCELoss().logits(image: videoFeatures(rows), text: text, logitScale: model.logitScale)
+            }, axis: 0)                                                                      // [b, D]
+            // Under MPI: the whole batch's clips and captions, this rank's rows on the tape.
+            let whole = try WholeBatch.features([videoFeatures(rows), text], group: group)  // [B, D] each
+            logits = InfoNCELoss().logits(image: whole[0], text: whole[1], logitScale: model.logitScale)
             return InfoNCELoss()(logits: logits)
         }
+        var gradients = tape
+        WholeBatch.countOnce(["clip.logit_scale"], in: &gradients, group: group)
         return TrainingStep(loss: loss, gradients: gradients,
                             metrics: ["accuracy": logits.detached().diagonalAccuracy(), "logit_scale": Double(model.logitScale.item)],
-                            images: rows.count)
+                            images: rows.count, reduction: .sum)
     }
 
     /// Clamps `logit_scale` to [0, ``VideoTextTuningConfiguration/maxLogitScale``].

@@ -1,3 +1,4 @@
+import MKTDistributed
 import MKTNN
 import MKTOptim
 import MKTTensor
@@ -42,6 +43,10 @@ public protocol Trainer: AnyObject {
     /// batch (no step is taken, e.g. no image of it has a positive label).
     func step(_ batch: TrainingBatch) throws -> TrainingStep?
 
+    /// Called by the loop on every rank of `group` before the first step it takes (of a run or
+    /// of a resumed run), e.g. to fill a cache with each rank computing its share. Default:
+    /// nothing.
+    func prepare(over group: ProcessGroup) throws
     /// Called after every optimizer update (e.g. to clamp a parameter). Default: nothing.
     func didUpdate()
     /// Writes the run's product (a model folder, a prompt) into the run folder, at every
@@ -55,6 +60,7 @@ public protocol Trainer: AnyObject {
 }
 
 extension Trainer {
+    public func prepare(over group: ProcessGroup) throws {}
     public func didUpdate() {}
     public func writeProduct(into folder: String) throws {}
     public func writeExtraState(into checkpoint: String) throws {}

@@ -10,7 +10,7 @@ import MKTTensor
 /// does the rest:
 ///
 /// 1. the batches of ``Trainer/plan``, from the resume position on;
-/// 2. per step: the learning rate from ``Trainer/schedule`` at ``TrainingPlan/time(of:)``,
+/// 2. before the first step, ``Trainer/prepare(over:)`` on every rank; per step: the learning rate from ``Trainer/schedule`` at ``TrainingPlan/time(of:)``,
 ///    the trainer's loss and gradients, the ``GradientHook``s in order, **the** optimizer
 ///    update, ``Trainer/didUpdate()``, a ``StepLog`` line;
 /// 3. a checkpoint (trained module, optimizer, ``RunState``, trainer extras; atomic swap) at
@@ -48,6 +48,8 @@ public final class TrainingSession<T: Trainer> {
     private var epochBatches: (epoch: Int, batches: [[Int]])?
     /// The processes training together; `nil` until first needed (then the run's world).
     private var chosenGroup: ProcessGroup?
+    /// Whether ``Trainer/prepare(over:)`` has run.
+    private var prepared = false
     /// Compare the replicas' parameters and optimizer state every this many steps (`nil`:
     /// never). Default: `MKT_REPLICA_CHECK_EVERY`, else 10 in debug builds and never in release.
     public var replicaCheckEvery: Int? = {
@@ -81,6 +83,10 @@ public final class TrainingSession<T: Trainer> {
     @discardableResult
     public func takeStep(_ indices: [Int], epoch: Int = 0, iteration: Int = 0) throws -> StepLog? {
         let group = try processGroup()
+        if !prepared {
+            try trainer.prepare(over: group)
+            prepared = true
+        }
         let batch = TrainingBatch(indices: indices, epoch: epoch, iteration: iteration, step: step)
         let lr = trainer.schedule.learningRate(at: trainer.plan.time(of: batch))
         trainer.optimizer.learningRate = lr
