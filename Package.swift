@@ -52,7 +52,9 @@ let package = Package(
                        providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
-        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+        // MPI: Open MPI by default (pkg-config `ompi`); `MKT_MPI_PKG_CONFIG=mpich swift build`
+        // builds against MPICH (Docs/Distributed.md). The library comes from pkg-config alone.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: Context.environment["MKT_MPI_PKG_CONFIG"] ?? "ompi",
                        providers: [.apt(["libopenmpi-dev"])]),
         // cpuid and xgetbv: the CPU's vendor, family, model and usable instruction sets.
         .target(name: "CCPUID", path: "Sources/CCPUID"),

@@ -234,7 +234,9 @@ public final class ProcessGroup: @unchecked Sendable {
 
     private static let pointToPointTag: Int32 = 20
 
-    /// Returns when every rank has called it.
+    /// Returns when every rank has called it. The waiting rank sleeps between checks (as in
+    /// every small collective here: the all-reduces of counts and flags, the gather of lengths),
+    /// instead of MPI's busy polling, so ranks waiting for one at work leave the cores to it.
     public func barrier() throws {
         guard usesMPI else { return }
         try Self.check(mkt_mpi_barrier(), "MPI_Barrier")
@@ -247,9 +249,12 @@ public final class ProcessGroup: @unchecked Sendable {
         _ = mkt_mpi_abort(code)
     }
 
-    /// Leaves MPI (the last MPI call of the process; nothing without MPI).
+    /// Leaves MPI (the last MPI call of the process; nothing without MPI): waits for every rank
+    /// in a barrier that sleeps (a rank done early does not poll while rank 0 writes its
+    /// files), then MPI_Finalize.
     public func finalize() throws {
         guard usesMPI else { return }
+        try barrier()
         try Self.check(mkt_mpi_finalize(), "MPI_Finalize")
     }
 
