@@ -5,7 +5,10 @@ process.
 - stage 1 (`distill`, 3 steps), stage 2 (`prompt-tune`, 2 steps) and contrastive tuning
   (`contrastive-tune`, 2 steps): per-step losses within 1e-5 relative, trained weights within
   1e-5, and `world_size` on every log line;
-- `embed-images` and `score`: byte-identical files;
+- `embed-images`, `embed-text` (templates and a learned prompt), `embed-videos` (per frame and
+  mean-pooled), `score` and `preprocess`: byte-identical files;
+- LiT for video (the `text4vis-synthetic` recipe's "Video teacher LiT" stage, 2 steps) under
+  `mpirun` from the same earlier stages: losses within 1e-5 relative, weights within 1e-5;
 - a stage-1 run stopped by SIGTERM under `mpirun -np 2` and resumed equals an uninterrupted run.
 
 Standard library only. Usage: python3 scripts/mpi_tests.py [--mkt .build/release/mkt]
@@ -129,6 +132,34 @@ def main():
             same = open(os.path.join(work, f"embed-{ranks}.npy"), "rb").read() == one
             check(same, f"embed-images: {ranks} processes write the bytes of one")
 
+        # Sharded embed-text: 300 labels of 1 to 12 words (3 length-sorted batches of 128 over the
+        # ranks), with and without a template.
+        words = ["cat", "dog", "sky", "rocket", "red", "small", "house", "on", "the", "hill", "tree", "boat"]
+        many_names = os.path.join(work, "many-names.txt")
+        with open(many_names, "w") as f:
+            f.writelines(" ".join(words[(i + k) % len(words)] for k in range(1 + (i * 7) % 12)) + "\n" for i in range(300))
+        for template in (None, "a photo of {}, a kind of thing"):
+            extra = ["--template", template] if template else []
+            for ranks in [0] + rank_counts:
+                run(mkt, ranks, ["embed-text", "--model", TINY, "--input", many_names, *extra,
+                                 "--output", os.path.join(work, f"text-{ranks}.npy")])
+            one = open(os.path.join(work, "text-0.npy"), "rb").read()
+            for ranks in rank_counts:
+                same = open(os.path.join(work, f"text-{ranks}.npy"), "rb").read() == one
+                check(same, f"embed-text{' --template' if template else ''}: {ranks} processes write the bytes of one")
+
+        # Sharded embed-videos: 5 videos × 2 clips × 3 frames in batches of 4 (a video's frames
+        # fall in two ranks' shares), per frame and mean-pooled.
+        videos = os.path.join(FIXTURES, "video", "clips", "list.txt")
+        for pool in ("none", "mean"):
+            for ranks in [0] + rank_counts:
+                run(mkt, ranks, ["embed-videos", "--model", TINY, "--input", videos, "--frames", "3", "--clips", "2",
+                                 "--batch-size", "4", "--pool", pool, "--output", os.path.join(work, f"videos-{ranks}.npy")])
+            one = open(os.path.join(work, "videos-0.npy"), "rb").read()
+            for ranks in rank_counts:
+                same = open(os.path.join(work, f"videos-{ranks}.npy"), "rb").read() == one
+                check(same, f"embed-videos --pool {pool}: {ranks} processes write the bytes of one")
+
         # Sharded preprocess: 600 images (chunks of 256 over the ranks), 32 px.
         many = os.path.join(work, "many.txt")
         with open(many, "w") as f:
@@ -173,6 +204,15 @@ def main():
             compare_runs("stage 2", os.path.join(work, "stage2-0"), os.path.join(work, f"stage2-{ranks}"), ranks,
                          "checkpoint/model.safetensors", 2)
 
+        # embed-text with the learned prompt of stage 2: one batch, computed by rank 0.
+        for ranks in [0] + rank_counts:
+            run(mkt, ranks, ["embed-text", "--model", TINY, "--input", names, "--prompt", os.path.join(work, "stage2-0"),
+                             "--output", os.path.join(work, f"prompted-{ranks}.npy")])
+        one = open(os.path.join(work, "prompted-0.npy"), "rb").read()
+        for ranks in rank_counts:
+            same = open(os.path.join(work, f"prompted-{ranks}.npy"), "rb").read() == one
+            check(same, f"embed-text --prompt: {ranks} processes write the bytes of one")
+
         # Contrastive tuning of a tiny CLIP from scratch: 2 steps of 6 pairs.
         for ranks in [0] + rank_counts:
             run(mkt, ranks, ["contrastive-tune", "--output", os.path.join(work, f"contrastive-{ranks}"), "--steps", "2",
@@ -182,6 +222,26 @@ def main():
         for ranks in rank_counts:
             compare_runs("contrastive tuning", os.path.join(work, "contrastive-0"),
                          os.path.join(work, f"contrastive-{ranks}"), ranks, "checkpoint/model.safetensors", 2)
+
+        # LiT for video (text4vis-synthetic's "Video teacher LiT", 2 steps of 64 clips): the
+        # one-process run directory is copied without that stage's folder and run again under
+        # MPI, so the teacher stages are skipped (their saved teacher read back) and the tuning
+        # starts from the same teacher and clip features.
+        t4v = ["--max-steps", "2", "--images", "64", "--batch-size", "8"]
+        run(mkt, 0, ["benchmark", "text4vis-synthetic", "--run-dir", os.path.join(work, "t4v-0"), *t4v])
+        stages = os.path.join(work, "t4v-0", "stages")
+        lit = [name for name in sorted(os.listdir(stages)) if name.lower() == "video-teacher-lit"]
+        check(len(lit) == 1, f"text4vis-synthetic: a video-teacher-lit stage folder ({sorted(os.listdir(stages))})")
+        lit = lit[0] if lit else "video-teacher-lit"
+        for ranks in rank_counts:
+            copy = os.path.join(work, f"t4v-{ranks}")
+            shutil.copytree(os.path.join(work, "t4v-0"), copy)
+            shutil.rmtree(os.path.join(copy, "stages", lit))
+            result = run(mkt, ranks, ["benchmark", "text4vis-synthetic", "--run-dir", copy, *t4v])
+            check("Teacher LiT: unchanged, skipped" in result.stdout + result.stderr,
+                  f"LiT for video: the teacher stages were skipped under {ranks} processes")
+            compare_runs("LiT for video", os.path.join(stages, lit, "video-teacher"),
+                         os.path.join(copy, "stages", lit, "video-teacher"), ranks, "checkpoint/model.safetensors", 2)
 
         # The demo under MPI: the same report table as one process (3 steps per training stage).
         tables = {}
