@@ -145,7 +145,7 @@ def main():
                 print(f"round {round_ + 1}, {layout[0]} rank(s) x {layout[1]} thread(s): first step at {seen[0]:.2f} s, "
                       f"later steps {', '.join(f'{g:.2f}' for g in gaps)} s (median {statistics.median(gaps):.2f} s); "
                       f"run {wall:.1f} s wall, {cpu:.1f} s CPU; world_size {sorted(sizes)}; "
-                      f"{floats * 4 if layout[0] > 1 else 0:,} bytes all-reduced per step; "
+                      f"{floats * 4:,} bytes of gradients (all-reduced per step with more than one rank); "
                       f"load average {os.getloadavg()[0]:.2f}", flush=True)
         print("median step time over all rounds:")
         base = statistics.median([g for gaps in results[layouts[0]] for g in gaps])
