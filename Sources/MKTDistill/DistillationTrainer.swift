@@ -16,7 +16,9 @@ import MKTTraining
 /// layer-wise learning-rate decay and weight decay on ≥ 2-D tensors only; the learning rate
 /// follows ``WarmupCosineSchedule`` per iteration. The loop, checkpoints and resuming are
 /// ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries `rank_loss` and `dist_loss`
-/// beside `loss`.
+/// beside `loss`, and with ``evaluateEveryEpoch(on:labelEmbeddings:)`` the test set's mAP after
+/// every epoch. `trainableBlocks` 0 trains the head only; `trainEmbeddings` every parameter
+/// (then the whole tower runs on the tape and nothing is shared or cached).
 ///
 /// ```swift
 /// let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: seen,

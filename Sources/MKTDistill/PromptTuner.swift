@@ -35,10 +35,14 @@ public struct PromptTuningConfiguration: Codable, Sendable, Equatable, EpochSett
 /// MKT stage 2: learns the prompt context with the ranking loss over the seen labels, the
 /// stage-1 student's image features fixed.
 ///
-/// The image tower never re-runs: each image's global and local features are computed once
-/// (without a tape) and reused every epoch. Each step runs the frozen text tower over the label
-/// prompts, only up to the longest prompt's end token. The loop, checkpoints and resuming are
-/// ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries `rank_loss` (= `loss`).
+/// Without augmentation the image tower never re-runs: each image's global and local features
+/// are computed once (without a tape) and reused every epoch. With augmented data (the
+/// reference's stage 2: RandomResizedCrop, flip, RandAugment) the frozen student recomputes the
+/// features of every batch's freshly augmented images, without a tape. Each step runs the frozen
+/// text tower over the label prompts, only up to the longest prompt's end token. The loop,
+/// checkpoints and resuming are ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries
+/// `rank_loss` (= `loss`), and with ``evaluateEveryEpoch(on:prompts:)`` the test set's mAP after
+/// every epoch.
 public final class PromptTuner: Trainer {
     public let learner: PromptLearner
     public let teacher: CLIPModel
