@@ -12,8 +12,14 @@ public struct DistillationConfiguration: Codable, Sendable, Equatable, EpochSett
     public var warmupEpochs: Double = 2
     public var weightDecay: Double = 0.05
     public var layerDecay: Double = 0.65
-    /// The last blocks that train (with `post_layernorm` and the projection).
+    /// The last blocks that train (with `post_layernorm` and the projection): 0 trains the head
+    /// only (the reference's `fix_layer` = blocks), the default 2 is the reference's
+    /// `fix_layer` 10 of 12.
     public var trainableBlocks: Int = 2
+    /// Train every parameter: with all blocks also the embeddings (patch, class and position)
+    /// and `pre_layrnorm` (the reference's `fix_layer` −1). Needs `trainableBlocks` = all
+    /// blocks; the frozen prefix is then empty, so nothing is cached.
+    public var trainEmbeddings: Bool = false
     /// k of the local stream.
     public var topK: Int = 16
     /// The weight of the L1 distillation term.

@@ -17,7 +17,9 @@ import MKTTraining
 /// layer-wise learning-rate decay and weight decay on ≥ 2-D tensors only; the learning rate
 /// follows ``WarmupCosineSchedule`` per iteration. The loop, checkpoints and resuming are
 /// ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries `rank_loss` and `dist_loss`
-/// beside `loss`.
+/// beside `loss`, and with ``evaluateEveryEpoch(on:labelEmbeddings:)`` the test set's mAP after
+/// every epoch. `trainableBlocks` 0 trains the head only; `trainEmbeddings` every parameter
+/// (then the whole tower runs on the tape and nothing is shared or cached).
 ///
 /// ```swift
 /// let trainer = DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: seen,
@@ -37,6 +39,8 @@ public final class DistillationTrainer: Trainer {
     /// Per image: the frozen prefix's output [1, T, C] (only without augmentation, within the
     /// memory budget).
     private var cache: [Int: Tensor] = [:]
+    /// The test set scored after every epoch and its label embeddings [L, D] (seen first).
+    public private(set) var evaluation: (test: EpochEvaluation, labelEmbeddings: Tensor)?
 
     /// A trainer. `student` and `teacher` must start from the same weights.
     /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work with
@@ -47,8 +51,10 @@ public final class DistillationTrainer: Trainer {
                 data: any TrainingImages, configuration: DistillationConfiguration) throws {
         let c = configuration, vision = student.configuration.vision
         try c.checkSchedule()
-        try TrainingSettingsError.require((1...student.blockCount).contains(c.trainableBlocks), "trainableBlocks",
-                                          "must be 1 to the student's \(student.blockCount) blocks (got \(c.trainableBlocks))")
+        try TrainingSettingsError.require((0...student.blockCount).contains(c.trainableBlocks), "trainableBlocks",
+                                          "must be 0 (the head only) to the student's \(student.blockCount) blocks (got \(c.trainableBlocks))")
+        try TrainingSettingsError.require(!c.trainEmbeddings || c.trainableBlocks == student.blockCount, "trainEmbeddings",
+                                          "needs every block to train (trainableBlocks \(student.blockCount), got \(c.trainableBlocks))")
         try TrainingSettingsError.checkTopK(c.topK, vision: vision)
         try TrainingSettingsError.nonNegative(c.distillWeight, "distillWeight")
         try TrainingSettingsError.nonNegative(c.layerDecay, "layerDecay")
@@ -64,7 +70,7 @@ public final class DistillationTrainer: Trainer {
         schedule = WarmupCosineSchedule(base: configuration.learningRate, minimum: configuration.minLearningRate,
                                         warmupEpochs: configuration.warmupEpochs, epochs: Double(configuration.epochs))
         teacher.freeze()
-        student.trainLastBlocks(configuration.trainableBlocks)
+        student.trainLastBlocks(configuration.trainableBlocks, embeddings: configuration.trainEmbeddings)
         let keys = student.trainableKeys()
         let shapes = student.parameters().mapValues(\.shape)
         let groups = ParameterGroup.layerWise(keys: keys, shapes: shapes, layerID: student.layerID,
@@ -87,9 +93,12 @@ public final class DistillationTrainer: Trainer {
         let weight = Float(configuration.distillWeight)
         let (shared, teacherGlobal) = try frozenInputs(kept, epoch: batch.epoch, firstTrainable: first, teacher: weight != 0)
         let labels = data.labels(of: kept)
+        let embeddings = configuration.trainEmbeddings
         var rank = Tensor(0), dist = Tensor(0)
         let (loss, grads) = valueAndGradient(student) {
-            let (g, local) = student.features(hiddenStates: student.suffix(shared, from: first))
+            // With the embeddings training, `shared` holds the pixels and the whole tower runs on the tape.
+            let h = embeddings ? student.visionModel.hiddenStates(shared) : student.suffix(shared, from: first)  // [B, T, C]
+            let (g, local) = student.features(hiddenStates: h)
             let s = scoring.scores(global: g, local: local, labels: labelEmbeddings)          // [B, L]
             rank = RankingLoss()(scores: s, labels: labels)
             guard let teacherGlobal else { return rank }
@@ -102,7 +111,7 @@ public final class DistillationTrainer: Trainer {
 
     /// Whether the frozen prefix's activations are cached per image.
     public var isCaching: Bool {
-        guard !data.isAugmented, configuration.cacheBudgetBytes > 0 else { return false }
+        guard !data.isAugmented, !configuration.trainEmbeddings, configuration.cacheBudgetBytes > 0 else { return false }
         let v = student.configuration.vision
         return data.count * v.tokens * v.hiddenSize * 4 <= configuration.cacheBudgetBytes
     }
@@ -144,7 +153,15 @@ public final class DistillationTrainer: Trainer {
     /// With the cache, the prefix is computed once per image, in fixed chunks of consecutive
     /// images (chunk `i / batchSize`), so its values do not depend on the order of training or
     /// on where a run was resumed.
+    ///
+    /// With ``DistillationConfiguration/trainEmbeddings`` nothing is frozen: the first tensor is
+    /// the pixels [B, 3, S, S] and the teacher runs its whole tower.
     func frozenInputs(_ indices: [Int], epoch: Int, firstTrainable first: Int, teacher withTeacher: Bool) throws -> (Tensor, Tensor?) {
+        if configuration.trainEmbeddings {
+            let pixels = try data.pixels(indices, epoch: epoch)
+            guard withTeacher else { return (pixels, nil) }
+            return (pixels, Tape.withoutRecording { teacher(pixels).global })
+        }
         let prefix: Tensor
         if isCaching {
             let b = configuration.batchSize
@@ -162,6 +179,22 @@ public final class DistillationTrainer: Trainer {
             teacher.features(hiddenStates: teacher.suffix(prefix, from: first)).global
         }
         return (prefix, teacherGlobal)
+    }
+
+    /// Scores `test` after every epoch with label embeddings [L, D] of its label columns
+    /// (seen first); the mAP goes to the training log (``MKTTraining/EvaluationLog``).
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` when the embeddings are not [L, D].
+    public func evaluateEveryEpoch(on test: EpochEvaluation, labelEmbeddings: Tensor) throws {
+        let shape = [test.images.labelCount, student.configuration.projectionDim]
+        try TrainingSettingsError.require(labelEmbeddings.shape == shape, "evaluation labelEmbeddings",
+                                          "shape \(labelEmbeddings.shape), expected \(shape) (test labels × projection_dim)")
+        evaluation = (test, labelEmbeddings)
+    }
+
+    /// The mAP of the test set (``evaluateEveryEpoch(on:labelEmbeddings:)``), none without one.
+    public func evaluate(epoch: Int) throws -> [String: Double] {
+        guard let evaluation else { return [:] }
+        return try evaluation.test.metrics(student: student, scoring: scoring, labelEmbeddings: evaluation.labelEmbeddings)
     }
 
     /// Writes the student (`model.safetensors`, `config.json`) into the run folder.

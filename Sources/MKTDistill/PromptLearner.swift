@@ -32,9 +32,10 @@ public final class PromptLearner: Module {
     public let contextRows: [Int]
     public let mode: PromptContextMode
     public let template: String
-    private let labelIndices: [Int]        // [L · T] rows of [context; frozen rows; zero row]
+    private var labelIndices: [Int]        // [L · T] rows of [context; frozen rows; zero row]
     private let endPositions: [Int]
-    private let frozenRows: Tensor         // [M + 1, C]: frozen token rows, then a zero pad row
+    private var frozenRows: Tensor         // [M + 1, C]: frozen token rows, then a zero pad row
+    private let frozenIDs: [Int]           // [M] the token id of each frozen row
     private let length: Int
 
     /// Prompts for `labels` from `template` (with `{}`), initialised from `model`'s token table.
@@ -119,6 +120,7 @@ public final class PromptLearner: Module {
         }
         // The zero row for padding is appended after the frozen rows (index rowCount + frozenIDs.count).
         labelIndices = indices
+        self.frozenIDs = frozenIDs
         frozenRows = Tensor.concatenate([table.gatherRows(frozenIDs).reshaped([frozenIDs.count, width]),
                                          Tensor.zeros([1, width])], axis: 0).detached()
         context = initialRows.detached()
@@ -135,6 +137,25 @@ public final class PromptLearner: Module {
         let c = combined.shape[1]
         let x = combined.gatherRows(labelIndices).reshaped([endPositions.count, length, c]) // [L, T, C]
         return model.textProjection(model.textModel.pooled(tokenEmbeddings: x, endPositions: endPositions))
+    }
+
+    /// Makes the label tokens read the token table as the reference's stage 2 left it
+    /// (``LabelSnapshot/decayed``): every frozen row scaled by `decay` (the product of
+    /// `1 − lr · weight decay` over the training steps), and a frozen token that is also a
+    /// context token reading its learned context vector. Call it after loading the prompt.
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` in ``PromptContextMode/coop`` mode, whose
+    ///   context is not a row of the token table.
+    public func snapshotLabelTokens(decay: Double) throws {
+        try TrainingSettingsError.require(mode == .mkt, "labelSnapshot",
+                                          "a decayed label snapshot needs a prompt learned in mkt mode (the context is then rows of the token table), not \(mode.rawValue)")
+        let rowCount = context.shape[0]
+        var contextRow: [Int: Int] = [:]
+        for (position, id) in contextTokenIDs.enumerated() where contextRow[Int(id)] == nil { contextRow[Int(id)] = contextRows[position] }
+        labelIndices = labelIndices.map { i in
+            guard i >= rowCount, i - rowCount < frozenIDs.count, let row = contextRow[frozenIDs[i - rowCount]] else { return i }
+            return row
+        }
+        frozenRows = (frozenRows * Tensor(Float(decay))).detached()
     }
 
     /// The context per position in prompt order [positions, C] (what `prompt.safetensors` stores).

@@ -1,9 +1,11 @@
+import Foundation
 import MKTCLIP
 import MKTData
 import MKTFormats
 import MKTNN
 import MKTOptim
 import MKTStudent
+import MKTSupport
 import MKTTensor
 import MKTTraining
 
@@ -33,10 +35,14 @@ public struct PromptTuningConfiguration: Codable, Sendable, Equatable, EpochSett
 /// MKT stage 2: learns the prompt context with the ranking loss over the seen labels, the
 /// stage-1 student's image features fixed.
 ///
-/// The image tower never re-runs: each image's global and local features are computed once
-/// (without a tape) and reused every epoch. Each step runs the frozen text tower over the label
-/// prompts, only up to the longest prompt's end token. The loop, checkpoints and resuming are
-/// ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries `rank_loss` (= `loss`).
+/// Without augmentation the image tower never re-runs: each image's global and local features
+/// are computed once (without a tape) and reused every epoch. With augmented data (the
+/// reference's stage 2: RandomResizedCrop, flip, RandAugment) the frozen student recomputes the
+/// features of every batch's freshly augmented images, without a tape. Each step runs the frozen
+/// text tower over the label prompts, only up to the longest prompt's end token. The loop,
+/// checkpoints and resuming are ``MKTTraining/TrainingSession``'s; `training-log.jsonl` carries
+/// `rank_loss` (= `loss`), and with ``evaluateEveryEpoch(on:prompts:)`` the test set's mAP after
+/// every epoch.
 public final class PromptTuner: Trainer {
     public let learner: PromptLearner
     public let teacher: CLIPModel
@@ -46,6 +52,13 @@ public final class PromptTuner: Trainer {
     public let optimizer: any Optimizer
     public let schedule: any LearningRateSchedule
     private var cache: [Int: (global: Tensor, local: Tensor)] = [:]
+    /// Π over the steps taken of (1 − lr · weight decay): how much AdamW's decoupled weight
+    /// decay has shrunk every row of a token table trained whole, as the reference trains it
+    /// (rows without gradient only shrink). Saved in `prompt.safetensors` as
+    /// `label_table_decay` for ``LabelSnapshot/decayed``.
+    public private(set) var tableDecay: Double = 1
+    /// The test set scored after every epoch and the prompts of its labels (seen first).
+    public private(set) var evaluation: (test: EpochEvaluation, prompts: PromptLearner)?
 
     /// A tuner.
     /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work with
@@ -110,22 +123,64 @@ public final class PromptTuner: Trainer {
         return TrainingStep(loss: loss, gradients: grads, metrics: ["rank_loss": Double(loss.item)], images: kept.count)
     }
 
+    /// Scores `test` after every epoch through `prompts` (a learner for the test labels, seen
+    /// first, with this tuner's template and mode), which takes the context learned so far; the
+    /// mAP goes to the training log (``MKTTraining/EvaluationLog``).
+    /// - Throws: ``MKTTraining/TrainingSettingsError`` when `prompts` has another label count
+    ///   than the test labels or another context shape than the tuned learner.
+    public func evaluateEveryEpoch(on test: EpochEvaluation, prompts: PromptLearner) throws {
+        try TrainingSettingsError.require(prompts.labelCount == test.images.labelCount, "evaluation labels",
+                                          "\(prompts.labelCount) label prompts but the test labels have \(test.images.labelCount) columns")
+        try TrainingSettingsError.require(prompts.context.shape == learner.context.shape && prompts.mode == learner.mode, "evaluation prompts",
+                                          "context \(prompts.context.shape) (\(prompts.mode.rawValue)) differs from the tuned \(learner.context.shape) (\(learner.mode.rawValue))")
+        evaluation = (test, prompts)
+    }
+
+    /// The mAP of the test set (``evaluateEveryEpoch(on:prompts:)``), none without one.
+    public func evaluate(epoch: Int) throws -> [String: Double] {
+        guard let evaluation else { return [:] }
+        evaluation.prompts.context = learner.context
+        let embeddings = Tape.withoutRecording { evaluation.prompts.labelEmbeddings(teacher) }          // [L, D]
+        let scoring = TwoStreamScoring(topK: configuration.topK, globalOnly: configuration.globalOnly)
+        return try evaluation.test.metrics(student: student, scoring: scoring, labelEmbeddings: embeddings)
+    }
+
+    /// Tracks ``tableDecay`` (the step's learning rate is still the optimizer's).
+    public func didUpdate() {
+        tableDecay *= 1 - optimizer.learningRate * configuration.weightDecay
+    }
+
     /// Writes `prompt.safetensors` (`context` [positions, C] in prompt order and
-    /// `context_token_ids`) into the run folder.
+    /// `context_token_ids`, ``tableDecay`` as `label_table_decay`) into the run folder.
     public func writeProduct(into folder: String) throws {
-        try learner.savePrompt(to: folder + "/prompt.safetensors")
+        try learner.savePrompt(to: folder + "/prompt.safetensors", tableDecay: tableDecay)
+    }
+
+    /// Saves ``tableDecay`` (`table-decay.json`) with the checkpoint.
+    public func writeExtraState(into checkpoint: String) throws {
+        try AtomicFile.write(try JSONEncoder().encode(["label_table_decay": tableDecay]), to: checkpoint + "/table-decay.json")
+    }
+
+    /// Restores ``tableDecay`` (a checkpoint without `table-decay.json` starts it at 1).
+    public func restoreExtraState(from checkpoint: String) throws {
+        guard let data = FileManager.default.contents(atPath: checkpoint + "/table-decay.json") else { return }
+        guard let value = (try? JSONDecoder().decode([String: Double].self, from: data))?["label_table_decay"] else {
+            throw TrainingInputError(path: checkpoint + "/table-decay.json", problem: "unreadable; the checkpoint is damaged")
+        }
+        tableDecay = value
     }
 }
 
 extension PromptLearner {
     /// Writes `context` [positions, C] (prompt order) and `context_token_ids` [positions], with
-    /// the template and mode as metadata.
-    public func savePrompt(to path: String) throws {
+    /// the template and mode as metadata, and `label_table_decay` when `tableDecay` is given.
+    public func savePrompt(to path: String, tableDecay: Double? = nil) throws {
         var writer = SafetensorsWriter()
         let byPosition = contextByPosition
         writer.add("context", floats: byPosition.scalars, shape: byPosition.shape)
         writer.add("context_token_ids", int32s: contextTokenIDs, shape: [contextTokenIDs.count])
         writer.metadata = ["template": template, "mode": mode.rawValue, "context_length": "\(contextRows.count)"]
+        if let tableDecay { writer.metadata["label_table_decay"] = "\(tableDecay)" }
         try writer.write(to: path)
     }
 

@@ -36,14 +36,11 @@ public struct RandomResizedCrop: Sendable {
     /// The crop box (top, left, height, width) chosen for a `width x height` image.
     public func cropBox(width: Int, height: Int, using rng: inout SplitMix64)
         -> (top: Int, left: Int, height: Int, width: Int) {
-        let area = Double(width * height)
         let logRatio = (log(ratio.lowerBound), log(ratio.upperBound))
         for _ in 0..<10 {
-            let target = rng.uniform(scale.lowerBound, scale.upperBound) * area
-            let aspect = exp(rng.uniform(logRatio.0, logRatio.1))
-            let w = Int((target * aspect).squareRoot().rounded(.toNearestOrEven))
-            let h = Int((target / aspect).squareRoot().rounded(.toNearestOrEven))
-            if w > 0 && w <= width && h > 0 && h <= height {
+            let fraction = rng.uniform(scale.lowerBound, scale.upperBound)
+            let logAspect = rng.uniform(logRatio.0, logRatio.1)
+            if let (h, w) = Self.attempt(width: width, height: height, areaFraction: fraction, logAspect: logAspect) {
                 let top = rng.int(in: 0...(height - h))
                 let left = rng.int(in: 0...(width - w))
                 return (top, left, h, w)
@@ -57,6 +54,19 @@ public struct RandomResizedCrop: Sendable {
             w = Int((Double(h) * ratio.upperBound).rounded(.toNearestOrEven))
         }
         return ((height - h) / 2, (width - w) / 2, h, w)
+    }
+
+    /// The crop size of one attempt for the drawn area fraction and log aspect ratio (the
+    /// rule of torchvision's `get_params`): `area = fraction * W * H`, `w = round(sqrt(area *
+    /// exp(logAspect)))`, `h = round(sqrt(area / exp(logAspect)))`, half to even as Python's
+    /// `round`; `nil` when the crop does not fit (`0 < w <= W`, `0 < h <= H`).
+    public static func attempt(width: Int, height: Int, areaFraction: Double, logAspect: Double) -> (height: Int, width: Int)? {
+        let target = areaFraction * Double(width * height)
+        let aspect = exp(logAspect)
+        let w = Int((target * aspect).squareRoot().rounded(.toNearestOrEven))
+        let h = Int((target / aspect).squareRoot().rounded(.toNearestOrEven))
+        guard w > 0 && w <= width && h > 0 && h <= height else { return nil }
+        return (h, w)
     }
 
     /// A random crop of `image`, resized to `size x size`.

@@ -67,10 +67,11 @@ public final class TwoStreamStudent: Module {
         return blockCount + 1
     }
 
-    /// Makes trainable the last `blocks` encoder blocks, `post_layernorm` and the projection
-    /// (MKT stage 1); everything else is frozen.
-    public func trainLastBlocks(_ blocks: Int) {
-        let first = blockCount - blocks
+    /// Makes trainable the last `blocks` encoder blocks (0 to ``blockCount``), `post_layernorm`
+    /// and the projection (MKT stage 1); everything else is frozen unless `embeddings`, which
+    /// also trains the embeddings and `pre_layrnorm` (with every block: all parameters).
+    public func trainLastBlocks(_ blocks: Int, embeddings: Bool = false) {
+        let first = embeddings ? -1 : blockCount - blocks
         setTrainable { key in
             let id = layerID(key)
             return id > first

@@ -25,7 +25,8 @@ public struct RunState: Codable, Sendable, Equatable {
 /// ```
 /// OUTPUT/
 ///   training.json          the run's settings
-///   training-log.jsonl     one JSON object per optimizer step (StepLog)
+///   training-log.jsonl     one JSON object per optimizer step (StepLog), and per evaluated
+///                          epoch (EvaluationLog)
 ///   checkpoint/            model.safetensors (the trained module), optimizer.safetensors,
 ///                          state.json (RunState), and any trainer extras
 ///   …                      the trainer's product (a model folder's files, a prompt)
@@ -111,6 +112,10 @@ public struct RunFolder {
 
     /// Appends one entry to the log as a line of JSON (sorted keys).
     public func append(_ entry: StepLog) throws {
+        try appendLine(entry)
+    }
+
+    private func appendLine(_ entry: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var line = try encoder.encode(entry)
@@ -123,10 +128,24 @@ public struct RunFolder {
         try handle.write(contentsOf: line)
     }
 
-    /// The entries of the log.
+    /// Appends an end-of-epoch evaluation to the log as a line of JSON (sorted keys).
+    public func append(_ evaluation: EvaluationLog) throws {
+        try appendLine(evaluation)
+    }
+
+    /// The evaluation entries of the log.
+    public func evaluations() -> [EvaluationLog] {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            line.contains("\"eval\"") ? try? JSONDecoder().decode(EvaluationLog.self, from: Data(line.utf8)) : nil
+        }
+    }
+
+    /// The step entries of the log (evaluation lines left out).
     public func log() throws -> [StepLog] {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(StepLog.self, from: Data($0.utf8)) }
+        return try text.split(separator: "\n").filter { !$0.contains("\"eval\"") }
+            .map { try JSONDecoder().decode(StepLog.self, from: Data($0.utf8)) }
     }
 
     /// Keeps only the log entries of steps up to `step` (the ones the checkpoint includes).

@@ -57,6 +57,12 @@ public protocol Trainer: AnyObject {
     func writeExtraState(into checkpoint: String) throws
     /// Restores what ``writeExtraState(into:)`` wrote. Default: nothing.
     func restoreExtraState(from checkpoint: String) throws
+    /// Numbers measured at the end of `epoch` (e.g. mAP on a test set), written to the log as an
+    /// ``EvaluationLog`` line and reported as ``TrainingEvent/evaluated(_:)``; an empty answer
+    /// writes nothing. Called on the first process only while the others wait, after every
+    /// epoch and once more at the end of a run that stops within an epoch; an epoch whose line
+    /// is in the log already is not measured again on resume. Default: nothing.
+    func evaluate(epoch: Int) throws -> [String: Double]
 }
 
 extension Trainer {
@@ -65,6 +71,7 @@ extension Trainer {
     public func writeProduct(into folder: String) throws {}
     public func writeExtraState(into checkpoint: String) throws {}
     public func restoreExtraState(from checkpoint: String) throws {}
+    public func evaluate(epoch: Int) throws -> [String: Double] { [:] }
 }
 
 /// The images of one step and where the step stands in the run.

@@ -8,6 +8,8 @@ public enum TrainingEvent: Sendable {
     case step(StepLog, totalSteps: Int)
     /// An epoch finished.
     case epochFinished(epoch: Int)
+    /// The trainer's end-of-epoch numbers (``Trainer/evaluate(epoch:)``) were measured.
+    case evaluated(EvaluationLog)
     /// A resumable checkpoint was written into the run folder at `path`.
     case checkpointSaved(path: String)
     /// Training ended after `steps` steps in all; `stopped` when the caller stopped it early.

@@ -16,7 +16,9 @@ import MKTTensor
 /// 3. a checkpoint (trained module, optimizer, ``RunState``, trainer extras; atomic swap) at
 ///    every epoch end, every ``TrainingPlan/checkpointEvery`` steps, when the caller stops
 ///    the run, and at the end; the trainer's product with each;
-/// 4. ``TrainingEvent``s for the caller, who may answer ``TrainingControl/stop``.
+/// 4. after each epoch, the trainer's ``Trainer/evaluate(epoch:)`` numbers (on rank 0) as an
+///    ``EvaluationLog`` line;
+/// 5. ``TrainingEvent``s for the caller, who may answer ``TrainingControl/stop``.
 ///
 /// `--resume` is bit-exact: the batches are a function of the seed and the position, and the
 /// checkpoint holds everything a step reads.
@@ -229,12 +231,25 @@ public final class TrainingSession<T: Trainer> {
             try trainer.writeProduct(into: output)
             _ = onEvent(.checkpointSaved(path: output))
         }
+        // The trainer's end-of-epoch numbers, measured by rank 0 while the others wait; once per
+        // (epoch, step), also across a resume from an epoch-end checkpoint.
+        var measured = Set((folder?.evaluations() ?? []).map { [$0.epoch, $0.step] })
+        func evaluate(_ epoch: Int) throws {
+            var metrics: [String: Double] = [:]
+            if group.isRoot, measured.insert([epoch, step]).inserted { metrics = try trainer.evaluate(epoch: epoch) }
+            if group.size > 1 { try group.barrier() }
+            guard !metrics.isEmpty else { return }
+            let entry = EvaluationLog(step: step, epoch: epoch, metrics: metrics, worldSize: group.size)
+            try folder?.append(entry)
+            _ = onEvent(.evaluated(entry))
+        }
         let total = plan.totalSteps
         var logs: [StepLog] = []
         var stopped = false
         _ = onEvent(.started(step: step, totalSteps: total, images: plan.images))
         while let log = try next(epochEnded: { epoch in
             try save()
+            try evaluate(epoch)
             _ = onEvent(.epochFinished(epoch: epoch))
         }) {
             logs.append(log)
@@ -245,6 +260,12 @@ public final class TrainingSession<T: Trainer> {
             if let every = plan.checkpointEvery, every > 0, step % every == 0, !isFinished { try save() }
         }
         try save()
+        // A run that ends within an epoch (its last batch taken, or a step budget) is measured
+        // where it ends; an epoch already measured at this step is not.
+        if !stopped, step > 0 {
+            let finishedEpoch = position.iteration == 0 && position.epoch > 0 ? position.epoch - 1 : position.epoch
+            try evaluate(min(finishedEpoch, max(plan.epochs - 1, 0)))
+        }
         // Every rank returns once rank 0's files are complete (a next stage may read them).
         try group.barrier()
         _ = onEvent(.finished(steps: step, stopped: stopped))

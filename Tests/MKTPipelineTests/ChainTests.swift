@@ -60,7 +60,7 @@ import TestSupport
             InMemoryData(try TinyData.dataset())
             CLIPTeacher(directory: "/nonexistent/clip")
         }
-        #expect(throws: PipelineError(stage: "stage 2 \"CLIP teacher\"", problem: "/nonexistent/clip: no such model folder (a Hugging Face CLIP folder)")) {
+        #expect(throws: PipelineError(stage: "stage 2 \"CLIP teacher\"", problem: "/nonexistent/clip: no such model folder or checkpoint file (a Hugging Face CLIP folder or an OpenAI CLIP .pt/.pth)")) {
             try p.plan()
         }
     }

@@ -47,6 +47,35 @@ import Testing
         #expect(settings.mode == .coop && settings.contextLength == 4 && settings.template == "a {}" && settings.epochs == 2)
     }
 
+    @Test("the reference's knobs: fix_layer extremes, stage-2 augmentation, per-epoch evaluation, the label snapshot")
+    func trainingKnobsParse() throws {
+        let vision = CLIPConfiguration().vision
+        let head = try Parse.command(Dummy.distill + ["--trainable-blocks", "0"], as: DistillCommand.self)
+        let headSettings = try head.settings(blockCount: 12, vision: vision)
+        #expect(headSettings.trainableBlocks == 0 && !headSettings.trainEmbeddings)
+        let all = try Parse.command(Dummy.distill + ["--trainable-blocks", "all", "--eval-every-epoch", "--eval-pixels", "t.npy",
+                                                     "--eval-labels", "y.npy", "--eval-label-embeddings", "e.npy"], as: DistillCommand.self)
+        let allSettings = try all.settings(blockCount: 12, vision: vision)
+        #expect(allSettings.trainableBlocks == 12 && allSettings.trainEmbeddings)
+        #expect(all.evaluation.evalEveryEpoch && all.evaluation.evalPixels == "t.npy" && all.evalLabelEmbeddings == "e.npy")
+        #expect(Parse.error(Dummy.distill + ["--trainable-blocks", "some"]) != nil)
+
+        var arguments = Dummy.promptTune
+        arguments[arguments.firstIndex(of: "--pixels")!] = "--images"
+        let prompt = try Parse.command(arguments + ["--augment", "mkt", "--eval-every-epoch", "--eval-images", "t.txt",
+                                                    "--eval-labels", "y.npy", "--eval-label-names", "n.txt", "--eval-batch-size", "8"],
+                                       as: PromptTuneCommand.self)
+        #expect(try prompt.imageSource() == .imageList("no-pixels.npy", augment: true))
+        #expect(prompt.evaluation.evalImages == "t.txt" && prompt.evaluation.evalBatchSize == 8 && prompt.evalLabelNames == "n.txt")
+        #expect(try Parse.command(arguments, as: PromptTuneCommand.self).imageSource() == .imageList("no-pixels.npy", augment: false))
+
+        let score = try Parse.command(["score", "--teacher", "t", "--student", "s", "--images", "i", "--labels", "l", "--prompt", "p",
+                                       "--label-snapshot", "decayed"], as: ScoreCommand.self)
+        #expect(score.labelSnapshot == .decayed)
+        let plain = try Parse.command(["score", "--teacher", "t", "--student", "s", "--images", "i", "--labels", "l"], as: ScoreCommand.self)
+        #expect(plain.labelSnapshot == .pretrained)
+    }
+
     @Test func contrastiveTuneParsesLiTWithSigmoidLoss() throws {
         let command = try Parse.command(["contrastive-tune", "--output", "run", "--loss", "sigmoid", "--lock-image",
                                          "--batch-size", "32", "--pool-size", "64", "--steps", "10", "--min-lr", "1e-5",

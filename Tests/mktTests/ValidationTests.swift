@@ -89,13 +89,32 @@ import Testing
         try expectRejected(["contrastive-tune", "--output", "o", "--model", "m", "--resume"], naming: "--resume")
     }
 
+    @Test func trainingKnobsThatGoTogether() throws {
+        var images = Dummy.promptTune
+        images[images.firstIndex(of: "--pixels")!] = "--images"
+        try expectRejected(Dummy.promptTune + ["--augment", "mkt"], naming: "--augment")
+        try expectRejected(Dummy.promptTune + ["--augment", "strong"], naming: "--augment")
+        try expectRejected(Dummy.distill + ["--trainable-blocks", "-1"], naming: "--trainable-blocks")
+        try expectRejected(Dummy.distill + ["--eval-every-epoch", "--eval-labels", "y.npy", "--eval-label-embeddings", "e.npy"],
+                           naming: "--eval-every-epoch")
+        try expectRejected(Dummy.distill + ["--eval-every-epoch", "--eval-pixels", "p.npy", "--eval-label-embeddings", "e.npy"],
+                           naming: "--eval-every-epoch")
+        try expectRejected(Dummy.distill + ["--eval-every-epoch", "--eval-pixels", "p.npy", "--eval-labels", "y.npy"],
+                           naming: "--eval-every-epoch")
+        try expectRejected(Dummy.distill + ["--eval-pixels", "p.npy"], naming: "--eval-every-epoch")
+        try expectRejected(images + ["--eval-every-epoch", "--eval-images", "t.txt", "--eval-labels", "y.npy", "--eval-batch-size", "0"],
+                           naming: "--eval-batch-size")
+        try expectRejected(["score", "--teacher", "t", "--student", "s", "--images", "i", "--labels", "l", "--label-snapshot", "decayed"],
+                           naming: "--label-snapshot")
+    }
+
     @Test func modelLimitsAreCheckedWhenTheModelIsKnown() throws {
         let command = try Parse.command(Dummy.distill + ["--top-k", "50", "--trainable-blocks", "3"], as: DistillCommand.self)
         let vision = CLIPConfiguration().vision                                  // 224 / 32: 49 patches
         #expect(throws: OptionError("--top-k 50 exceeds the 49 patches of the model")) {
             try command.settings(blockCount: 12, vision: vision)
         }
-        #expect(throws: OptionError("--trainable-blocks 3 exceeds the teacher's 2 blocks")) {
+        #expect(throws: OptionError("--trainable-blocks 3 exceeds the teacher's 2 blocks (all trains every parameter)")) {
             try command.settings(blockCount: 2, vision: vision)
         }
     }

@@ -6,7 +6,7 @@ import MKTDistill
 public struct RecipeOptions: Sendable {
     /// A dataset root (NUS-WIDE).
     public var root: String?
-    /// A Hugging Face CLIP folder for the teacher.
+    /// The teacher: a Hugging Face CLIP folder or an OpenAI CLIP checkpoint file.
     public var teacher: String?
     /// Where to copy the report.
     public var report: String?
@@ -83,7 +83,7 @@ public enum Recipes {
     ) { o in
         guard let root = o.root else { throw PipelineError(stage: nil, problem: "recipe nus-wide needs --root (the NUS-WIDE folder)") }
         guard let teacher = o.teacher else {
-            throw PipelineError(stage: nil, problem: "recipe nus-wide needs --teacher (a Hugging Face CLIP folder, e.g. openai/clip-vit-base-patch16)")
+            throw PipelineError(stage: nil, problem: "recipe nus-wide needs --teacher (a Hugging Face CLIP folder, e.g. openai/clip-vit-base-patch16, or an OpenAI CLIP .pt)")
         }
         return teacherAgainstMKT("nus-wide", title: "MKT on NUS-WIDE", data: NUSWideDataset(root: root), teacher: teacher,
                                  o, epochs: 20, promptEpochs: 4, batchSize: 64, adapterSentences: 20_000)

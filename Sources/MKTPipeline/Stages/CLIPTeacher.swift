@@ -5,16 +5,19 @@ import MKTFormats
 import MKTTensor
 import MKTTokenizer
 
-/// The CLIP teacher from a Hugging Face CLIP folder (`config.json`, `model.safetensors`,
-/// `vocab.json`, `merges.txt`).
+/// The CLIP teacher from a Hugging Face CLIP folder (`config.json`, `model.safetensors` or
+/// its shards or `pytorch_model.bin`, `vocab.json`, `merges.txt`) or an OpenAI CLIP checkpoint
+/// file (TorchScript `.pt` or a `.pth` state dict, read as `mkt convert` reads it; the bundled
+/// CLIP vocabulary tokenizes).
 ///
 /// Loaded on first use, so a re-run whose later stages are all unchanged never reads it. Its
-/// configuration fingerprints the folder's files (content up to 64 MB, else size and time).
+/// configuration fingerprints the folder's files or the checkpoint file (content up to 64 MB,
+/// else size and time).
 public struct CLIPTeacher: Stage {
-    /// The model folder.
+    /// The model folder or checkpoint file.
     public let directory: String
 
-    /// The teacher in `directory`.
+    /// The teacher in `directory`, a model folder or an OpenAI CLIP checkpoint file.
     public init(directory: String) { self.directory = directory }
 
     public var name: String { "CLIP teacher" }
@@ -22,9 +25,10 @@ public struct CLIPTeacher: Stage {
     public var configuration: JSONValue {
         get throws {
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
-                throw PipelineError(stage: nil, problem: "\(directory): no such model folder (a Hugging Face CLIP folder)")
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
+                throw PipelineError(stage: nil, problem: "\(directory): no such model folder or checkpoint file (a Hugging Face CLIP folder or an OpenAI CLIP .pt/.pth)")
             }
+            guard isFolder.boolValue else { return try Fingerprints.files(["checkpoint": directory]) }
             var files = ["config": directory + "/config.json", "vocabulary": directory + "/vocab.json", "merges": directory + "/merges.txt"]
             let name = CLIPModel.weightFileNames.first { FileManager.default.fileExists(atPath: directory + "/" + $0) }
             files["weights"] = directory + "/" + (name ?? CLIPModel.weightFileNames[0])

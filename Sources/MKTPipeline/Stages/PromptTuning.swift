@@ -10,11 +10,20 @@ import MKTTraining
 /// Produces label embeddings for every label of the dataset (seen and unseen) through the
 /// learned prompt, replacing the template embeddings for the stages after it. Saves `run/`
 /// (`prompt.safetensors`, optimizer state, training log) and `label-embeddings.npy`; an
-/// interrupted run resumes from its checkpoint. Training images are not augmented, so the
-/// student's features are computed once.
+/// interrupted run resumes from its checkpoint. Training images are not augmented unless
+/// `augment` (then the student's features are recomputed every step instead of once). With
+/// `evaluateEveryEpoch` the test images are scored after every epoch through the prompt learned
+/// so far; `labelSnapshot` chooses the token table the label tokens read
+/// (``MKTDistill/LabelSnapshot``: `decayed` reproduces the reference's `inference.py`).
 public struct PromptTuning: Stage {
     /// The tuner's settings (its `topK` and `globalOnly` are taken from the student).
     public let settings: PromptTuningConfiguration
+    /// Augment training images given as files (RandomResizedCrop, flip, RandAugment).
+    public let augment: Bool
+    /// Score the test images after every epoch.
+    public let evaluateEveryEpoch: Bool
+    /// The token table the label tokens of the produced embeddings read.
+    public let labelSnapshot: LabelSnapshot
 
     /// Stage 2 with the reference settings except those given.
     /// - Parameters:
@@ -25,20 +34,33 @@ public struct PromptTuning: Stage {
     ///   - mode: how the learned context is shared.
     ///   - contextLength: the context vectors of ``MKTDistill/PromptContextMode/coop``.
     ///   - maxSteps: stop after this many steps.
-    ///   - seed: the seed of shuffling (and of a random coop initialisation).
+    ///   - augment: augment training images given as files.
+    ///   - evaluateEveryEpoch: score the test images after every epoch.
+    ///   - labelSnapshot: the token table the label tokens read.
+    ///   - seed: the seed of shuffling, augmentation (and of a random coop initialisation).
     public init(template: String = "There is a {} in the scene", epochs: Int = 4, batchSize: Int = 64,
                 learningRate: Double = 1e-3, mode: PromptContextMode = .mkt, contextLength: Int = 16,
-                maxSteps: Int? = nil, seed: UInt64 = 42) {
+                maxSteps: Int? = nil, augment: Bool = false, evaluateEveryEpoch: Bool = false,
+                labelSnapshot: LabelSnapshot = .pretrained, seed: UInt64 = 42) {
         var s = PromptTuningConfiguration().scheduled(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                                                       maxSteps: maxSteps, seed: seed)
         s.template = template
         s.mode = mode
         s.contextLength = contextLength
         settings = s
+        self.augment = augment
+        self.evaluateEveryEpoch = evaluateEveryEpoch
+        self.labelSnapshot = labelSnapshot
     }
 
     /// Stage 2 with every setting given.
-    public init(settings: PromptTuningConfiguration) { self.settings = settings }
+    public init(settings: PromptTuningConfiguration, augment: Bool = false, evaluateEveryEpoch: Bool = false,
+                labelSnapshot: LabelSnapshot = .pretrained) {
+        self.settings = settings
+        self.augment = augment
+        self.evaluateEveryEpoch = evaluateEveryEpoch
+        self.labelSnapshot = labelSnapshot
+    }
 
     public var name: String { "Prompt tuning" }
     public var needs: [StageRequirement] { [.key(.dataset), .key(.teacher), .key(.student)] }
@@ -52,8 +74,13 @@ public struct PromptTuning: Stage {
             guard settings.template.contains("{}") else {
                 throw PipelineError(stage: nil, problem: "the template \"\(settings.template)\" has no {} for the label")
             }
-            // k and the global-only rule come from the student.
-            return try JSONValue(encoding: settings, changing: ["topK": nil, "globalOnly": nil])
+            // k and the global-only rule come from the student; the later choices appear only
+            // when not the default, so earlier runs stay cached.
+            var changes: [String: JSONValue?] = ["topK": nil, "globalOnly": nil]
+            if augment { changes["augment"] = .bool(true) }
+            if evaluateEveryEpoch { changes["evaluateEveryEpoch"] = .bool(true) }
+            if labelSnapshot != .pretrained { changes["labelSnapshot"] = .string(labelSnapshot.rawValue) }
+            return try JSONValue(encoding: settings, changing: changes)
         }
     }
 
@@ -66,9 +93,16 @@ public struct PromptTuning: Stage {
         s.globalOnly = student.scoring.globalOnly
         let learner = try PromptLearner(labels: data.seenLabels, template: s.template, tokenizer: teacher.tokenizer,
                                         model: teacher.clip, mode: s.mode, contextLength: s.contextLength, seed: s.seed)
-        let images = try data.train.training(size: student.model.configuration.vision.imageSize)
+        let size = student.model.configuration.vision.imageSize
+        let images = try data.train.training(size: size, augment: augment, seed: s.seed)
         let tuner = try PromptTuner(learner: learner, teacher: teacher.clip, student: student.copy().model, data: images,
                                 configuration: s)
+        if evaluateEveryEpoch {
+            let test = try EpochEvaluation(images: data.test.training(size: size), seenCount: data.seenLabels.count)
+            let prompts = try PromptLearner(labels: data.allLabels, template: s.template, tokenizer: teacher.tokenizer,
+                                            model: teacher.clip, mode: s.mode, contextLength: s.contextLength, seed: s.seed)
+            try tuner.evaluateEveryEpoch(on: test, prompts: prompts)
+        }
         let output = context.path("run")
         try context.train(tuner, in: output)
 
@@ -76,9 +110,11 @@ public struct PromptTuning: Stage {
         let all = try PromptLearner(labels: data.allLabels, template: s.template, tokenizer: teacher.tokenizer,
                                     model: teacher.clip, mode: s.mode, contextLength: s.contextLength, seed: s.seed)
         try all.loadPrompt(from: output + "/prompt.safetensors")
+        if labelSnapshot == .decayed { try all.snapshotLabelTokens(decay: tuner.tableDecay) }
         let embeddings = Tape.withoutRecording { all.labelEmbeddings(teacher.clip) }            // [S + U, D]
         let table = LabelEmbeddingTable(labels: data.allLabels, embeddings: embeddings,
-                                        origin: "learned prompt \"\(s.template)\"")
+                                        origin: "learned prompt \"\(s.template)\""
+                                            + (labelSnapshot == .decayed ? ", decayed label snapshot" : ""))
         try SavedArtifacts.write(table, to: context.folder)
         try context.set(.labelEmbeddings, table)
     }

@@ -23,11 +23,12 @@ extension StageContext {
     }
 
     /// A callback for ``MKTTraining/TrainingEvent``s that reports them as progress (step,
-    /// epoch, loss, learning rate, time left) and stops training when the run is cancelled
+    /// epoch, loss, learning rate, time left, the last end-of-epoch evaluation) and stops training when the run is cancelled
     /// (the loop writes a checkpoint first).
     func trainingObserver() -> (TrainingEvent) -> TrainingControl {
         let clock = TrainingClock()
         var endless = false
+        var evaluation: [String: Double] = [:]
         return { [self] event in
             switch event {
             case let .started(step, total, images):
@@ -37,9 +38,12 @@ extension StageContext {
             case let .step(log, total):
                 report(StageProgress(unit: "step", done: log.step, total: total, epoch: endless ? nil : log.epoch, loss: log.loss,
                                      learningRate: log.lr, secondsRemaining: clock.remaining(done: log.step, total: total),
-                                     metrics: log.metrics))
+                                     metrics: log.metrics.merging(evaluation) { step, _ in step }))
             case let .epochFinished(epoch):
                 epochFinished(epoch)
+            case let .evaluated(entry):
+                evaluation = entry.metrics
+                note(entry.summary)
             case .checkpointSaved, .finished:
                 break
             }

@@ -70,7 +70,7 @@ struct PipelinesCommand: ParsableCommand {
 /// The options recipes share (an option group validates itself as it is parsed).
 struct RecipeArguments: ParsableArguments {
     @Option(help: "The dataset root (nus-wide).") var root: String?
-    @Option(help: "The teacher: a Hugging Face CLIP folder.") var teacher: String?
+    @Option(help: "The teacher: a Hugging Face CLIP folder or an OpenAI CLIP .pt/.pth checkpoint.") var teacher: String?
     @Option(help: "The run directory (default runs/<recipe>).") var runDir: String?
     @Flag(help: "Replace the stages of a run directory made with other settings (otherwise refused, listing what differs).")
     var force = false

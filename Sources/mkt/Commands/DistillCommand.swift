@@ -31,19 +31,20 @@ struct DistillCommand: ParsableCommand {
     @Option(help: "Labels [N, L] (.npy): +1 present, -1 absent, 0 unknown (0/1 also accepted).") var labels: String
     @Option(help: "Label embeddings [L, D] (.npy) of the L training labels, e.g. from `mkt embed-text`.") var labelEmbeddings: String
     @Option(help: "The run folder to write.") var output: String
-    @Option(help: "Augmentation with --images: mkt (RandomResizedCrop + flip + RandAugment) or none.") var augment = "none"
+    @OptionGroup var augmentation: AugmentOptions
+    @OptionGroup(title: "Evaluation options") var evaluation: EpochEvaluationOptions
+    @Option(help: "With --eval-every-epoch: label embeddings [L, D] (.npy) of the test labels' columns.") var evalLabelEmbeddings: String?
 
     func validate() throws {
-        try OptionCheck.oneOf("--augment", augment, ["mkt", "none"])
-        if augment == "mkt" && images == nil {
-            throw OptionError("--augment mkt needs --images (pixels are already preprocessed)")
-        }
         _ = try imageSource()
+        if evaluation.evalEveryEpoch != (evalLabelEmbeddings != nil) {
+            throw OptionError("--eval-every-epoch and --eval-label-embeddings go together")
+        }
     }
 
     /// The training images named by `--pixels` or `--images`.
     func imageSource() throws -> TrainingImageSource {
-        try TrainingImageSource(pixels: pixels, images: images, augment: augment == "mkt")
+        try augmentation.source(pixels: pixels, images: images)
     }
 
     func run() throws {
@@ -58,6 +59,12 @@ struct DistillCommand: ParsableCommand {
                                                             width: config.projectionDim)
         let trainer = try DistillationTrainer(student: student, teacher: teacherModel, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)
+        if let test = try evaluation.test(trainingLabels: data.labelCount, imageSize: config.vision.imageSize),
+           let path = evalLabelEmbeddings, let labels = evaluation.evalLabels {
+            let testEmbeddings = try TrainingInputs.labelEmbeddings(path, labels: labels, labelCount: test.images.labelCount,
+                                                                    width: config.projectionDim)
+            try trainer.evaluateEveryEpoch(on: test, labelEmbeddings: testEmbeddings)
+        }
         let logs = try trainer.run(output: output, resume: resume, onEvent: ProgressRenderer().training("distill"))
         if let last = logs.last {
             print(String(format: "distilled %d steps: final loss %.6f (rank %.6f, dist %.6f); student in %@",

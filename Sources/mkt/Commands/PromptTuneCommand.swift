@@ -31,19 +31,25 @@ struct PromptTuneCommand: ParsableCommand {
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower and tokenizer).") var teacher: String
     @Option(help: "The stage-1 student folder (from `mkt distill`).") var student: String
     @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy).") var pixels: String?
-    @Option(help: "An image list (MKT's evaluation transform; features are computed once).") var images: String?
+    @Option(help: "An image list (MKT's evaluation transform, features computed once; with --augment mkt, augmented and recomputed every epoch).") var images: String?
     @Option(help: "Labels [N, L] (.npy): +1 present, -1 absent, 0 unknown.") var labels: String
     @Option(help: "The L training label names, one per line (`id<TAB>name` uses the name).") var labelNames: String
     @Option(help: "The run folder to write.") var output: String
+    @OptionGroup var augmentation: AugmentOptions
+    @OptionGroup(title: "Evaluation options") var evaluation: EpochEvaluationOptions
+    @Option(help: "With --eval-every-epoch: the names of the test labels' columns, one per line.") var evalLabelNames: String?
 
     func validate() throws {
         _ = try imageSource()
+        if evaluation.evalEveryEpoch != (evalLabelNames != nil) {
+            throw OptionError("--eval-every-epoch and --eval-label-names go together")
+        }
     }
 
-    /// The training images named by `--pixels` or `--images` (features are computed once, so
-    /// never augmented).
+    /// The training images named by `--pixels` or `--images` (augmented with `--augment mkt`:
+    /// the student's features are then recomputed every step instead of once).
     func imageSource() throws -> TrainingImageSource {
-        try TrainingImageSource(pixels: pixels, images: images, augment: false)
+        try augmentation.source(pixels: pixels, images: images)
     }
 
     func run() throws {
@@ -63,6 +69,16 @@ struct PromptTuneCommand: ParsableCommand {
         let learner = try PromptLearner(labels: names, template: settings.template, tokenizer: tokenizer, model: clip,
                                         mode: settings.mode, contextLength: settings.contextLength, seed: settings.seed)
         let tuner = try PromptTuner(learner: learner, teacher: clip, student: studentModel, data: data, configuration: settings)
+        if let test = try evaluation.test(trainingLabels: data.labelCount, imageSize: studentModel.configuration.vision.imageSize),
+           let path = evalLabelNames {
+            let testNames = try TextList.labels(path)
+            guard testNames.count == test.images.labelCount else {
+                throw TrainingInputError(path: path, problem: "\(testNames.count) label names but \(evaluation.evalLabels ?? "") has \(test.images.labelCount) label columns")
+            }
+            let prompts = try PromptLearner(labels: testNames, template: settings.template, tokenizer: tokenizer, model: clip,
+                                            mode: settings.mode, contextLength: settings.contextLength, seed: settings.seed)
+            try tuner.evaluateEveryEpoch(on: test, prompts: prompts)
+        }
         let logs = try tuner.run(output: output, resume: resume, onEvent: ProgressRenderer().training("prompt-tune"))
         let embeddings = Tape.withoutRecording { learner.labelEmbeddings(clip) }
         try NpyArray(floats: embeddings.scalars, shape: embeddings.shape).write(to: output + "/label-embeddings.npy")

@@ -24,6 +24,8 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The student folder (from `mkt distill`) or an official MKT student .pth.") var student: String
     @Option(help: "A learned prompt: prompt.safetensors or the prompt-tune run folder.") var prompt: String?
     @Option(help: "The template when no prompt is given.") var template = "There is a {} in the scene"
+    @Option(help: "With --prompt, the token table the label tokens read: pretrained (the reference's evaluation) or decayed (as the reference's inference.py: the weight-decayed table stage 2 trained; moves scores).")
+    var labelSnapshot: LabelSnapshot = .pretrained
     @Option(help: "An image list.") var images: String
     @Option(help: "A label list.") var labels: String
     @Option(help: "Write the [N, L] scores here (.npy).") var output: String?
@@ -38,6 +40,9 @@ struct ScoreCommand: ParsableCommand {
     func validate() throws {
         try OptionCheck.integer("--top", top, atLeast: 1)
         try OptionCheck.integer("--batch-size", batchSize, atLeast: 1)
+        if labelSnapshot == .decayed && prompt == nil {
+            throw OptionError("--label-snapshot decayed needs --prompt (a template has no trained token table)")
+        }
     }
 
     func run() throws {
@@ -51,7 +56,8 @@ struct ScoreCommand: ParsableCommand {
             ImageFiles(list: images, preset: preset, size: model.configuration.vision.imageSize), list: images)
         let files = screening.kept
         let paths = files.paths
-        let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template)
+        let embeddings = try LabelEmbedder.embed(names, clip: clip, tokenizer: tokenizer, prompt: prompt, template: template,
+                                                labelSnapshot: labelSnapshot)
         let progress = ProgressRenderer().counter("score", unit: "image", total: paths.count)
         guard let scores = try ShardedInference.map(files, batchSize: batchSize, progress: progress.update, { pixels in
             let (global, local) = model(pixels)
@@ -67,3 +73,5 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 }
+
+extension LabelSnapshot: ExpressibleByArgument {}

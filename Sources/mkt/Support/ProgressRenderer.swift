@@ -88,6 +88,7 @@ final class ProgressRenderer: @unchecked Sendable {
     func training(_ label: String) -> (TrainingEvent) -> TrainingControl {
         Interrupt.allowStopping()
         var first = 0, began = Date(), endless = false
+        var evaluation: [String: Double] = [:]
         return { [self] event in
             lock.withLock {
                 switch event {
@@ -101,9 +102,13 @@ final class ProgressRenderer: @unchecked Sendable {
                     let done = log.step - first
                     let eta = done > 0 ? Date().timeIntervalSince(began) / Double(done) * Double(max(0, total - log.step)) : nil
                     render(label, StageProgress(unit: "step", done: log.step, total: total, epoch: endless ? nil : log.epoch, loss: log.loss,
-                                                learningRate: log.lr, secondsRemaining: eta, metrics: log.metrics))
+                                                learningRate: log.lr, secondsRemaining: eta,
+                                                metrics: log.metrics.merging(evaluation) { step, _ in step }))
                 case let .epochFinished(epoch):
                     if !isTerminal { line("\(label): epoch \(epoch + 1) done") }
+                case let .evaluated(entry):
+                    evaluation = entry.metrics
+                    line("\(label): " + entry.summary)
                 case .checkpointSaved:
                     break
                 case let .finished(steps, stopped):
