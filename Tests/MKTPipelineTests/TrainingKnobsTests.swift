@@ -67,6 +67,7 @@ import TestSupport
         #expect(plain.isDisjoint(with: ["augment", "evaluateEveryEpoch", "labelSnapshot"]))
         #expect(try keys(PromptTuning(augment: true, evaluateEveryEpoch: true, labelSnapshot: .decayed))
                 .isSuperset(of: ["augment", "evaluateEveryEpoch", "labelSnapshot"]))
+        #expect(throws: PipelineError.self) { try PromptTuning(mode: .coop, labelSnapshot: .decayed).configuration }
         var head = DistillationConfiguration()
         head.trainableBlocks = 0
         #expect(throws: Never.self) { try Distill(settings: head).configuration }

@@ -71,6 +71,9 @@ public struct PromptTuning: Stage {
             guard settings.epochs >= 1, settings.batchSize >= 1 else {
                 throw PipelineError(stage: nil, problem: "epochs and batch size must be at least 1")
             }
+            guard labelSnapshot == .pretrained || settings.mode == .mkt else {
+                throw PipelineError(stage: nil, problem: "the decayed label snapshot needs the mkt context mode (a coop context is not rows of the token table)")
+            }
             guard settings.template.contains("{}") else {
                 throw PipelineError(stage: nil, problem: "the template \"\(settings.template)\" has no {} for the label")
             }
