@@ -168,7 +168,7 @@ let package = Package(
                     dependencies: ["MKTPipeline", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport",
                                    "TestSupport", "my-benchmark"]),
         .testTarget(name: "mktTests",
-                    dependencies: ["mkt", "MKTContrastive", "MKTDistill", "MKTCLIP",
+                    dependencies: ["mkt", "MKTContrastive", "MKTDistill", "MKTCLIP", "MKTTensor",
                                    .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Golden"]),
     ],
