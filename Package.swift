@@ -170,7 +170,7 @@ let package = Package(
                     dependencies: ["MKTPipeline", "MKTDistill", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor",
                                    "MKTSupport", "TestSupport", "my-benchmark"]),
         .testTarget(name: "mktTests",
-                    dependencies: ["mkt", "MKTContrastive", "MKTDistill", "MKTCLIP",
+                    dependencies: ["mkt", "MKTContrastive", "MKTDistill", "MKTCLIP", "MKTTensor",
                                    .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Golden"]),
     ],

@@ -67,14 +67,20 @@ public final class CLIPModel: Module {
     ///   - towers: the towers to build and load (both by default); the other tower's tensors
     ///     are neither checked nor read.
     ///   - allowingNonfinite: load weights holding NaN or infinity instead of refusing them.
+    ///   - precision: ``MKTTensor/Precision/bf16`` for inference only: the affine layers' weights
+    ///     are rounded to bf16 as they are read and their f32 values never kept (half the
+    ///     memory; ``MKTNN/Module/load(from:prefix:ignoring:allowingOtherKeys:allowingNonfinite:precision:)``).
     /// - Throws: ``CLIPError`` for a missing folder or file, a configuration out of limits or
     ///   not matching the weights, ``CheckpointError`` (naming the weight file and the key)
-    ///   for missing, unknown, mis-shaped or non-finite tensors.
-    public static func load(directory: String, towers: [CLIPTower] = CLIPTower.allCases, allowingNonfinite: Bool = false) throws -> CLIPModel {
+    ///   for missing, unknown, mis-shaped or non-finite tensors, ``MKTTensor/PrecisionError``
+    ///   for a precision this CPU cannot run.
+    public static func load(directory: String, towers: [CLIPTower] = CLIPTower.allCases, allowingNonfinite: Bool = false,
+                            precision: Precision = .f32) throws -> CLIPModel {
         let (config, file) = try checkedFiles(directory, towers: towers)
         let model = CLIPModel(config, towers: towers)
         let others = CLIPTower.allCases.filter { !towers.contains($0) }
-        try model.load(from: file, ignoring: { key in isBuffer(key) || others.contains { $0.holds(key) } }, allowingNonfinite: allowingNonfinite)
+        try model.load(from: file, ignoring: { key in isBuffer(key) || others.contains { $0.holds(key) } }, allowingNonfinite: allowingNonfinite,
+                       precision: precision)
         return model
     }
 

@@ -1,4 +1,5 @@
 import MKTCLIP
+import MKTTensor
 import MKTTraining
 
 /// The settings of MKT stage 1 (mkt-method §1.3–1.6); defaults are the reference's.
@@ -32,6 +33,11 @@ public struct DistillationConfiguration: Codable, Sendable, Equatable, EpochSett
     /// Memory for caching each image's frozen-prefix activations when there is no
     /// augmentation (0 disables the cache).
     public var cacheBudgetBytes: Int = 4 << 30
+    /// The frozen teacher's number format (`nil`: f32). bf16 or f16 emulate the official run's
+    /// CUDA fp16 teacher: the teacher then runs its whole tower on the images at that precision
+    /// (``MKTNN/Module/setTeacherPrecision(_:releasingF32Weights:)``) instead of sharing the
+    /// student's f32 frozen prefix.
+    public var teacherPrecision: Precision? = nil
 
     /// The reference settings.
     public init() {}

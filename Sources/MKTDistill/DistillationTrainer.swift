@@ -41,6 +41,10 @@ public final class DistillationTrainer: Trainer {
     private var cache: [Int: Tensor] = [:]
     /// The test set scored after every epoch and its label embeddings [L, D] (seen first).
     public private(set) var evaluation: (test: EpochEvaluation, labelEmbeddings: Tensor)?
+    /// Per image: a reduced-precision teacher's global embedding [1, D] (cached with `cache`).
+    private var teacherCache: [Int: Tensor] = [:]
+    /// Whether the teacher runs in reduced precision, on the images (not on the shared prefix).
+    private let teacherIsReduced: Bool
 
     /// A trainer. `student` and `teacher` must start from the same weights.
     /// - Throws: ``MKTTraining/TrainingSettingsError`` naming the setting that cannot work with
@@ -70,6 +74,8 @@ public final class DistillationTrainer: Trainer {
         schedule = WarmupCosineSchedule(base: configuration.learningRate, minimum: configuration.minLearningRate,
                                         warmupEpochs: configuration.warmupEpochs, epochs: Double(configuration.epochs))
         teacher.freeze()
+        teacherIsReduced = (configuration.teacherPrecision ?? .f32) != .f32
+        teacher.setTeacherPrecision(configuration.teacherPrecision ?? .f32, releasingF32Weights: true)
         student.trainLastBlocks(configuration.trainableBlocks, embeddings: configuration.trainEmbeddings)
         let keys = student.trainableKeys()
         let shapes = student.parameters().mapValues(\.shape)
@@ -148,11 +154,12 @@ public final class DistillationTrainer: Trainer {
 
     /// The frozen prefix's output [B, T, C] of `indices` (shared by student and teacher, which
     /// hold the same frozen weights) and the teacher's embeddings [B, D] computed from exactly
-    /// those rows, so that at the first step student and teacher agree bit for bit.
+    /// those rows, so that at the first step student and teacher agree bit for bit. A teacher
+    /// in reduced precision runs its whole tower on the same pixels instead.
     ///
-    /// With the cache, the prefix is computed once per image, in fixed chunks of consecutive
-    /// images (chunk `i / batchSize`), so its values do not depend on the order of training or
-    /// on where a run was resumed.
+    /// With the cache, the prefix (and a reduced-precision teacher's embedding) is computed once
+    /// per image, in fixed chunks of consecutive images (chunk `i / batchSize`), so its values
+    /// do not depend on the order of training or on where a run was resumed.
     ///
     /// With ``DistillationConfiguration/trainEmbeddings`` nothing is frozen: the first tensor is
     /// the pixels [B, 3, S, S] and the teacher runs its whole tower.
@@ -163,22 +170,44 @@ public final class DistillationTrainer: Trainer {
             return (pixels, Tape.withoutRecording { teacher(pixels).global })
         }
         let prefix: Tensor
+        var teacherGlobal: Tensor?
         if isCaching {
             let b = configuration.batchSize
-            for chunk in Set(indices.filter { cache[$0] == nil }.map { $0 / b }).sorted() {
+            let reduced = teacherIsReduced && withTeacher
+            // Under MPI `prepare(over:)` may have filled the prefix but never the reduced teacher's rows.
+            let missing = indices.filter { cache[$0] == nil || (reduced && teacherCache[$0] == nil) }
+            for chunk in Set(missing.map { $0 / b }).sorted() {
                 let members = Array((chunk * b)..<min((chunk + 1) * b, data.count))
-                let h = student.prefix(try data.pixels(members, epoch: epoch), blocks: first)
-                for (row, i) in members.enumerated() { cache[i] = h.slice(axis: 0, row..<(row + 1)) }
+                let pixels = try data.pixels(members, epoch: epoch)
+                if members.contains(where: { cache[$0] == nil }) {
+                    let h = student.prefix(pixels, blocks: first)
+                    for (row, i) in members.enumerated() { cache[i] = h.slice(axis: 0, row..<(row + 1)) }
+                }
+                guard reduced else { continue }
+                let g = reducedTeacherGlobal(pixels, first: first)
+                for (row, i) in members.enumerated() { teacherCache[i] = g.slice(axis: 0, row..<(row + 1)) }
             }
             prefix = Tensor.concatenate(indices.map { cache[$0]! }, axis: 0)
+            if reduced { teacherGlobal = Tensor.concatenate(indices.map { teacherCache[$0]! }, axis: 0) }
         } else {
-            prefix = student.prefix(try data.pixels(indices, epoch: epoch), blocks: first)
+            let pixels = try data.pixels(indices, epoch: epoch)
+            prefix = student.prefix(pixels, blocks: first)
+            if teacherIsReduced && withTeacher { teacherGlobal = reducedTeacherGlobal(pixels, first: first) }
         }
         guard withTeacher else { return (prefix, nil) }
-        let teacherGlobal = Tape.withoutRecording {
+        if let teacherGlobal { return (prefix, teacherGlobal) }
+        let shared = Tape.withoutRecording {
             teacher.features(hiddenStates: teacher.suffix(prefix, from: first)).global
         }
-        return (prefix, teacherGlobal)
+        return (prefix, shared)
+    }
+
+    /// A reduced-precision teacher's global embeddings [B, D] of pixels [B, 3, S, S]: its whole
+    /// tower (the prefix to block `first`, then the rest).
+    private func reducedTeacherGlobal(_ pixels: Tensor, first: Int) -> Tensor {
+        Tape.withoutRecording {
+            teacher.features(hiddenStates: teacher.suffix(teacher.prefix(pixels, blocks: first), from: first)).global
+        }
     }
 
     /// Scores `test` after every epoch with label embeddings [L, D] of its label columns

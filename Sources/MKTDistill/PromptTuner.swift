@@ -27,6 +27,10 @@ public struct PromptTuningConfiguration: Codable, Sendable, Equatable, EpochSett
     public var mode: PromptContextMode = .mkt
     /// Context vectors in ``PromptContextMode/coop`` mode.
     public var contextLength: Int = 16
+    /// The frozen teacher's number format (`nil`: as given; see
+    /// ``MKTNN/Module/setTeacherPrecision(_:releasingF32Weights:)``): bf16 or f16 emulate the
+    /// official run's CUDA fp16 text tower; the prompt's gradient still flows through it.
+    public var teacherPrecision: Precision? = nil
 
     /// The reference settings.
     public init() {}
@@ -82,6 +86,7 @@ public final class PromptTuner: Trainer {
         self.data = data
         self.configuration = configuration
         teacher.freeze()
+        if let p = configuration.teacherPrecision { teacher.setTeacherPrecision(p, releasingF32Weights: false) }
         student.freeze()
         optimizer = AdamW(learningRate: configuration.learningRate, weightDecay: configuration.weightDecay)
         schedule = WarmupCosineSchedule(base: configuration.learningRate, minimum: configuration.minLearningRate,

@@ -20,7 +20,8 @@ public enum SafetensorsDType: String, Sendable {
 /// A read-only view of a safetensors file: an 8-byte little-endian header length, a JSON header
 /// mapping names to `{dtype, shape, data_offsets}`, then the tensor bytes.
 ///
-/// The file is memory-mapped; tensors are converted to `Float` on request. The header is
+/// The file is memory-mapped; tensors are converted to `Float` on request (and their pages
+/// dropped from the process once read). The header is
 /// validated when the file is opened: sizes, offsets within the data, byte counts that match
 /// shape × dtype, and no overlaps.
 ///
@@ -49,6 +50,10 @@ public struct SafetensorsFile: TensorSource {
     public let metadata: [String: String]
     private let data: Data
     private let dataStart: Int
+    /// Whether `data` is this file's private read-only mapping (``init(path:)``): then the pages
+    /// of a tensor already read are dropped from the process (the OS page cache keeps them), so
+    /// a model's weights are not resident twice while it loads.
+    private var isMapped = false
 
     /// The tensor names in file order.
     public var keys: [String] { entries.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }.map(\.key) }
@@ -58,10 +63,36 @@ public struct SafetensorsFile: TensorSource {
     ///   or oversized header, an unknown dtype, or offsets that do not match the shapes.
     public init(path: String) throws {
         if let problem = InputFile.problem(path) { throw FormatError(path: path, problem: problem) }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+        guard let data = Self.map(path) else {
             throw FormatError(path: path, problem: "cannot read the file")
         }
         try self.init(data: data, path: path)
+        isMapped = data.count > 0
+    }
+
+    /// The file's bytes as a private read-only mapping (empty for an empty file), `nil` when it
+    /// cannot be opened or mapped.
+    private static func map(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        guard size > 0 else { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+    }
+
+    /// Drops the whole pages of `bytes` (a part of the mapping) from the process's memory; they
+    /// read back from the file if touched again.
+    private func release(_ bytes: UnsafeRawBufferPointer) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + bytes.count) / page * page
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
     }
 
     /// Parses safetensors bytes; `path` is used in error messages.
@@ -191,6 +222,7 @@ public struct SafetensorsFile: TensorSource {
                 case .u8, .bool:
                     for i in 0..<n { out[i] = Float(raw.load(fromByteOffset: i, as: UInt8.self)) }
                 }
+                release(raw)
             }
             done = n
         }

@@ -24,12 +24,19 @@ extension Module {
     ///   - ignoring: file keys that may be present without a matching parameter (e.g. buffers).
     ///   - allowingOtherKeys: file keys outside `prefix` that are tolerated (e.g. the other tower).
     ///   - allowingNonfinite: accept tensors holding NaN or infinity (refused by default).
+    ///   - precision: ``Precision/bf16`` rounds each ``Linear`` weight to bf16 as it is read and
+    ///     never keeps its f32 values: the module ends as after
+    ///     ``setPrecision(_:releasingF32Weights:)`` with `true`, without ever holding both
+    ///     (inference only).
     /// - Throws: ``CheckpointError`` for a missing key, a shape mismatch, a key the module
-    ///   does not have, or non-finite values.
+    ///   does not have, or non-finite values; ``PrecisionError`` for a precision this CPU
+    ///   cannot run, before anything is read.
     public func load(
         from file: any TensorSource, prefix: String = "", ignoring: (String) -> Bool = { _ in false },
-        allowingOtherKeys: (String) -> Bool = { _ in false }, allowingNonfinite: Bool = false
+        allowingOtherKeys: (String) -> Bool = { _ in false }, allowingNonfinite: Bool = false, precision: Precision = .f32
     ) throws {
+        try Self.checkNative(precision)
+        let rounded = precision == .bf16 ? linearLayersByWeight() : [:]
         let boxes = namedParameterBoxes()
         var expected = Set<String>()
         for (key, p) in boxes {
@@ -48,12 +55,20 @@ extension Module {
                 throw CheckpointError(path: file.path, key: fileKey,
                                       problem: "non-finite value \(values[bad]) at element \(bad) (refused unless non-finite weights are allowed) in")
             }
-            p.wrappedValue = Tensor(shape: want, scalars: values)
+            if let linear = rounded[ObjectIdentifier(p)] {
+                linear.bf16Weight = values.withUnsafeBufferPointer {
+                    BF16Matrix(rows: want[0], columns: want[1], rounding: $0.baseAddress!)
+                }
+                linear.releaseF32Weight()
+            } else {
+                p.wrappedValue = Tensor(shape: want, scalars: values)
+            }
         }
         for key in file.keys.sorted() where !expected.contains(key) && !ignoring(key) {
             if !key.hasPrefix(prefix) && allowingOtherKeys(key) { continue }
             throw CheckpointError(path: file.path, key: key, problem: "unknown tensor (not part of the model)")
         }
+        if precision == .bf16 { try setPrecision(.bf16, releasingF32Weights: true) }
     }
 
     /// Adds every parameter to `writer` under `prefix + key`.

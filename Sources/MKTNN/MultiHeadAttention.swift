@@ -15,8 +15,13 @@ public final class MultiHeadAttention: Module {
     public let outProj: Linear
     /// H
     public let heads: Int
-    /// q, k and v's weights [3C, C] rounded to bf16 at ``Precision/bf16`` (``Module/setPrecision(_:)``).
+    /// q, k and v's weights [3C, C] rounded to bf16 at ``Precision/bf16``
+    /// (``Module/setPrecision(_:releasingF32Weights:)``); q, k and v's own bf16 weights are views
+    /// of its rows.
     private var bf16QKV: BF16Matrix?
+    /// The format the packed q/k/v product's input and output are rounded to while the module
+    /// emulates a reduced precision (``Module/emulatePrecision(_:)``).
+    private var emulated: Precision?
 
     /// Attention over width `dimensions` split into `heads` heads.
     public init(dimensions: Int, heads: Int) {
@@ -31,9 +36,11 @@ public final class MultiHeadAttention: Module {
 
     /// x [B, T, C] → `outProj(attention(x)) + residual` [B, T, C].
     public func callAsFunction(_ x: Tensor, causal: Bool = false, residual: Tensor? = nil) -> Tensor {
-        let weight = Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)      // [3C, C]
         let bias = Tensor.concatenate([qProj.bias!.wrappedValue, kProj.bias!.wrappedValue, vProj.bias!.wrappedValue], axis: 0)
-        let qkv = x.linear(weight: weight, bias: bias, bf16Weight: bf16QKV)                       // [B, T, 3C]
+        let weight = qProj.isF32WeightReleased ? Tensor.zeros([bias.count, 0])                    // released: [3C, 0]
+            : Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)             // [3C, C]
+        let qkv = emulated.map { x.rounded(to: $0).linear(weight: weight, bias: bias).rounded(to: $0) }
+            ?? x.linear(weight: weight, bias: bias, bf16Weight: bf16QKV)                          // [B, T, 3C]
         return outProj(qkv.attention(heads: heads, causal: causal), residual: residual)
     }
 
@@ -58,8 +65,23 @@ public final class MultiHeadAttention: Module {
 }
 
 extension MultiHeadAttention: PrecisionAdopting {
-    func adopt(_ precision: Precision) {
-        bf16QKV = precision == .bf16
-            ? BF16Matrix(Tensor.concatenate([qProj.weight, kProj.weight, vProj.weight], axis: 0)) : nil
+    /// Runs after q, k and v adopted `precision`: packs their bf16 weights into one matrix and
+    /// gives each a view of its rows back, so the weights are held once.
+    func adopt(_ precision: Precision, releasingF32Weights: Bool) {
+        emulated = nil
+        guard precision == .bf16, let q = qProj.bf16Weight, let k = kProj.bf16Weight, let v = vProj.bf16Weight else {
+            bf16QKV = nil
+            return
+        }
+        let packed = BF16Matrix(stacking: [q, k, v])
+        qProj.bf16Weight = BF16Matrix(rowsOf: packed, 0..<q.rows)
+        kProj.bf16Weight = BF16Matrix(rowsOf: packed, q.rows..<(q.rows + k.rows))
+        vProj.bf16Weight = BF16Matrix(rowsOf: packed, (q.rows + k.rows)..<packed.rows)
+        bf16QKV = packed
+    }
+
+    func emulate(_ precision: Precision) {
+        bf16QKV = nil
+        emulated = precision == .f32 ? nil : precision
     }
 }

@@ -81,13 +81,16 @@ public final class TwoStreamStudent: Module {
     /// A student initialised to the teacher's vision tower (from a full CLIP folder or an
     /// OpenAI CLIP checkpoint file), loaded from a student folder (`config.json` +
     /// `model.safetensors` with vision keys only), or from an official MKT student checkpoint
-    /// (`.pth`, see ``MKTStudentCheckpoint``).
-    /// - Throws: ``CLIPError`` / ``CheckpointError`` naming the file and key.
-    public static func load(directory: String, allowingNonfinite: Bool = false) throws -> TwoStreamStudent {
+    /// (`.pth`, see ``MKTStudentCheckpoint``). With `precision` ``MKTTensor/Precision/bf16``
+    /// (inference only) the affine layers' weights are rounded to bf16 as they are read and
+    /// their f32 values never kept.
+    /// - Throws: ``CLIPError`` / ``CheckpointError`` naming the file and key,
+    ///   ``MKTTensor/PrecisionError`` for a precision this CPU cannot run.
+    public static func load(directory: String, allowingNonfinite: Bool = false, precision: Precision = .f32) throws -> TwoStreamStudent {
         let (config, file) = try MKTStudentCheckpoint.checkedFiles(directory)
         let student = TwoStreamStudent(config)
         try student.load(from: file, ignoring: { CLIPModel.isBuffer($0) || $0.hasPrefix("text_model.") || $0 == "text_projection.weight" || $0 == "logit_scale" },
-                         allowingNonfinite: allowingNonfinite)
+                         allowingNonfinite: allowingNonfinite, precision: precision)
         return student
     }
 

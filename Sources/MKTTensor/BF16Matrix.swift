@@ -11,17 +11,63 @@ public final class BF16Matrix: @unchecked Sendable {
     public let columns: Int
     /// rows · columns bf16 bit patterns, row-major.
     let bits: UnsafeMutablePointer<UInt16>
+    /// The matrix whose rows these are (a view, ``init(rowsOf:_:)``), else `nil` (`bits` owned).
+    private let parent: BF16Matrix?
 
     /// `matrix` [rows, columns] rounded to bf16.
-    public init(_ matrix: Tensor) {
+    public convenience init(_ matrix: Tensor) {
         precondition(matrix.rank == 2, "BF16Matrix: shape \(matrix.shape)")
-        rows = matrix.shape[0]
-        columns = matrix.shape[1]
-        bits = .allocate(capacity: Swift.max(rows * columns, 1))
-        BF16Matrix.round(matrix.storage.pointer, into: bits, count: rows * columns)
+        self.init(rows: matrix.shape[0], columns: matrix.shape[1], rounding: matrix.storage.pointer)
     }
 
-    deinit { bits.deallocate() }
+    /// rows · columns f32 values (row-major, e.g. a weight as read from a checkpoint) rounded to
+    /// bf16: the f32 matrix need not exist as a ``Tensor``.
+    public init(rows: Int, columns: Int, rounding values: UnsafePointer<Float>) {
+        self.rows = rows
+        self.columns = columns
+        parent = nil
+        bits = .allocate(capacity: Swift.max(rows * columns, 1))
+        BF16Matrix.round(values, into: bits, count: rows * columns)
+    }
+
+    /// The matrices' rows one after another (all with the same number of columns), e.g. q, k
+    /// and v's weights packed into one [3C, C] product.
+    public init(stacking parts: [BF16Matrix]) {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.columns == parts[0].columns }, "BF16Matrix: stacking")
+        rows = parts.reduce(0) { $0 + $1.rows }
+        columns = parts[0].columns
+        parent = nil
+        bits = .allocate(capacity: Swift.max(rows * columns, 1))
+        var at = bits
+        for p in parts {
+            at.update(from: p.bits, count: p.rows * p.columns)
+            at += p.rows * p.columns
+        }
+    }
+
+    /// Rows `range` of `matrix`, sharing its memory (no copy).
+    public init(rowsOf matrix: BF16Matrix, _ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= matrix.rows, "BF16Matrix: rows \(range) of \(matrix.rows)")
+        rows = range.count
+        columns = matrix.columns
+        parent = matrix
+        bits = matrix.bits + range.lowerBound * matrix.columns
+    }
+
+    deinit { if parent == nil { bits.deallocate() } }
+
+    /// The f32 values of the rounded weights, [rows, columns] (exactly representable).
+    public func tensor() -> Tensor {
+        let out = TensorStorage(count: rows * columns)
+        let src = bits, dst = out.pointer
+        Parallel.forEachChunk(rows * columns, cost: 1) { range in
+            for j in range { dst[j] = BF16Matrix.float(src[j]) }
+        }
+        return Tensor(shape: [rows, columns], storage: out)
+    }
+
+    /// The bytes this matrix holds (0 for a view).
+    public var byteCount: Int { parent == nil ? rows * columns * 2 : 0 }
 
     /// Whether this CPU runs bf16 products (AVX512-BF16 or AMX-BF16); elsewhere
     /// ``Precision/bf16`` is refused with ``PrecisionError/unsupported(_:)`` rather than emulated.

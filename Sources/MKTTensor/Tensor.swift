@@ -66,6 +66,11 @@ public struct Tensor: @unchecked Sendable {
 
     /// Zeros of the given shape.
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+    /// Zeros that take no memory until written (``TensorStorage/init(zeroPages:)``): the initial
+    /// value of large weights that loading replaces.
+    public static func zeroPages(_ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, storage: TensorStorage(zeroPages: shape.reduce(1, *)))
+    }
     /// Ones of the given shape.
     public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
 

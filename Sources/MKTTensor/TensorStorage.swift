@@ -11,6 +11,9 @@ public final class TensorStorage: @unchecked Sendable {
     /// The number of elements.
     public let count: Int
     private let capacity: Int
+    /// Whether the buffer is a private mapping of its own (``init(zeroPages:)``), unmapped
+    /// rather than pooled.
+    private let isMapped: Bool
 
     /// Uninitialised storage for `count` elements.
     public init(count: Int) {
@@ -18,6 +21,27 @@ public final class TensorStorage: @unchecked Sendable {
         let (p, c) = BufferPool.shared.take(count)
         pointer = p
         capacity = c
+        isMapped = false
+    }
+
+    /// Zeros on pages fresh from the OS, resident only once written (e.g. a model's weights that
+    /// loading replaces, so the zeros of a model built to be loaded never take memory). Returned
+    /// to the OS, not to the pool, when released. Below 64 KiB: zeroed pooled storage.
+    public init(zeroPages count: Int) {
+        self.count = count
+        if count < BufferPool.shared.minimumPooled * 4 {      // under 64 KiB: pooled, zeroed
+            (pointer, capacity) = BufferPool.shared.take(count)
+            pointer.initialize(repeating: 0, count: count)
+            isMapped = false
+            return
+        }
+        let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
+            fatalError("out of memory mapping \(bytes) bytes")
+        }
+        pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+        capacity = Swift.max(count, 1)
+        isMapped = true
     }
 
     /// Storage filled with `value`.
@@ -34,7 +58,11 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        BufferPool.shared.give(pointer, capacity: capacity)
+        if isMapped {
+            munmap(pointer, capacity * MemoryLayout<Float>.stride)
+        } else {
+            BufferPool.shared.give(pointer, capacity: capacity)
+        }
     }
 }
 

@@ -21,6 +21,16 @@ import TestSupport
         #expect(values.allSatisfy { $0.isFinite })
     }
 
+    @Test func tensorsReadAgainAfterTheirPagesWereDropped() throws {
+        let path = Fixtures.path("tiny-clip/model.safetensors")
+        let file = try SafetensorsFile(path: path)
+        let first = try file.keys.map { try file.floats($0) }
+        let again = try file.keys.map { try file.floats($0) }
+        let inMemory = try SafetensorsFile(data: try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+        #expect(first == again)
+        #expect(try file.keys.map { try inMemory.floats($0) } == first)
+    }
+
     @Test func roundTripF32F16BF16AndInt32() throws {
         let dir = Fixtures.temporaryDirectory()
         var writer = SafetensorsWriter()

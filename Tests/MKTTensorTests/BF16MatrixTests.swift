@@ -33,4 +33,22 @@ import Testing
             }
         }
     }
+
+    @Test func stackingViewsAndTensorKeepTheRoundedValues() {
+        var rng = SplitMix64(seed: 3)
+        let a = Tensor(shape: [3, 5], scalars: (0..<15).map { _ in Float(rng.uniform(-2, 2)) })
+        let b = Tensor(shape: [2, 5], scalars: (0..<10).map { _ in Float(rng.uniform(-2, 2)) })
+        let ma = BF16Matrix(a), mb = a.scalars.withUnsafeBufferPointer { _ in
+            b.scalars.withUnsafeBufferPointer { BF16Matrix(rows: 2, columns: 5, rounding: $0.baseAddress!) }
+        }
+        #expect(mb.tensor().scalars == BF16Matrix(b).tensor().scalars)
+        let packed = BF16Matrix(stacking: [ma, mb])
+        #expect(packed.rows == 5 && packed.columns == 5 && packed.byteCount == 50)
+        #expect(packed.tensor().scalars == ma.tensor().scalars + mb.tensor().scalars)
+        let view = BF16Matrix(rowsOf: packed, 3..<5)
+        #expect(view.byteCount == 0)
+        #expect(view.tensor().scalars == mb.tensor().scalars)
+        #expect(ma.tensor().scalars == a.scalars.map { BF16Matrix.float(BF16Matrix.round($0)) })
+        #expect(ma.tensor().scalars != a.scalars)
+    }
 }

@@ -17,3 +17,15 @@ public func allClose<A: Collection, B: Collection>(
     }
     return true
 }
+
+/// The smallest cosine between corresponding rows of width `width` of two equally long sequences.
+public func minimumCosine(_ a: [Float], _ b: [Float], width d: Int) -> Double {
+    precondition(a.count == b.count && d > 0 && a.count % d == 0, "lengths \(a.count), \(b.count) for rows of \(d)")
+    return (0..<(a.count / d)).map { r -> Double in
+        var dot = 0.0, nx = 0.0, ny = 0.0
+        for j in (r * d)..<((r + 1) * d) {
+            dot += Double(a[j]) * Double(b[j]); nx += Double(a[j]) * Double(a[j]); ny += Double(b[j]) * Double(b[j])
+        }
+        return dot / (nx * ny).squareRoot()
+    }.min() ?? 1
+}

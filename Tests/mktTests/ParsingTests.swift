@@ -3,6 +3,7 @@ import Foundation
 import MKTContrastive
 import MKTCLIP
 import MKTDistill
+import MKTTensor
 import Testing
 @testable import mkt
 
@@ -35,6 +36,20 @@ import Testing
         #expect(try prompt.settings(vision: vision) == PromptTuningConfiguration())
         let contrastive = try Parse.command(["contrastive-tune", "--output", "run"], as: ContrastiveTuneCommand.self)
         #expect(contrastive.settings == ContrastiveConfiguration())
+    }
+
+    @Test func teacherPrecisionReachesTheSettingsAndF32LeavesThemAsTheDefault() throws {
+        let vision = CLIPConfiguration().vision
+        for (word, expected) in [("f32", nil), ("bf16", Precision.bf16), ("f16", .f16)] as [(String, Precision?)] {
+            let distill = try Parse.command(Dummy.distill + ["--teacher-precision", word], as: DistillCommand.self)
+            #expect(try distill.settings(blockCount: 12, vision: vision).teacherPrecision == expected)
+            let prompt = try Parse.command(Dummy.promptTune + ["--teacher-precision", word], as: PromptTuneCommand.self)
+            #expect(try prompt.settings(vision: vision).teacherPrecision == expected)
+            let benchmark = try Parse.command(["benchmark", "synthetic", "--teacher-precision", word], as: BenchmarkCommand.self)
+            #expect(benchmark.options.recipeOptions.teacherPrecision == expected)
+        }
+        let f32 = try Parse.command(Dummy.distill + ["--teacher-precision", "f32"], as: DistillCommand.self)
+        #expect(try f32.settings(blockCount: 12, vision: vision) == DistillationConfiguration())
     }
 
     @Test func promptTuneParsesItsPromptAndTheImageList() throws {

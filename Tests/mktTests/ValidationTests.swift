@@ -75,6 +75,12 @@ import Testing
         (["distill", "--min-lr", "0.1"], "--min-lr"),
         (["distill", "--layer-decay", "0"], "--layer-decay"),
         (["distill", "--warmup-epochs", "inf"], "--warmup-epochs"),
+        (["distill", "--teacher-precision", "f8"], "--teacher-precision"),
+        (["prompt-tune", "--teacher-precision", "fp16"], "--teacher-precision"),
+        (["benchmark", "synthetic", "--teacher-precision", "half"], "--teacher-precision"),
+        (["zero-shot", "--model", "m", "--images", "i", "--labels", "l", "--precision", "f16"], "--precision"),
+        (["embed-videos", "--model", "m", "--input", "v", "--output", "o", "--frames", "2", "--precision", "int8"], "--precision"),
+        (["adapter-train", "--teacher", "t", "--generate", "5", "--labels", "l", "--output", "o", "--precision", "f64"], "--precision"),
     ]
 
     @Test(arguments: everyCommand)

@@ -1,6 +1,7 @@
 import MKTAdapter
 import MKTData
 import MKTDistill
+import MKTTensor
 
 /// Settings a built-in recipe may take from the command line; each recipe documents which.
 public struct RecipeOptions: Sendable {
@@ -22,10 +23,14 @@ public struct RecipeOptions: Sendable {
     public var images: Int?
     /// The seed of every random choice.
     public var seed: UInt64
+    /// The CLIP teacher's precision in every stage (`nil`: f32): its label embeddings, test
+    /// features, stage 1's teacher and stage 2's text tower (``CLIPTeacher/precision``).
+    public var teacherPrecision: Precision?
 
     /// No settings: every recipe's defaults, seed 42.
     public init(root: String? = nil, teacher: String? = nil, report: String? = nil, epochs: Int? = nil,
-                promptEpochs: Int? = nil, batchSize: Int? = nil, maxSteps: Int? = nil, images: Int? = nil, seed: UInt64 = 42) {
+                promptEpochs: Int? = nil, batchSize: Int? = nil, maxSteps: Int? = nil, images: Int? = nil, seed: UInt64 = 42,
+                teacherPrecision: Precision? = nil) {
         self.root = root
         self.teacher = teacher
         self.report = report
@@ -35,6 +40,7 @@ public struct RecipeOptions: Sendable {
         self.maxSteps = maxSteps
         self.images = images
         self.seed = seed
+        self.teacherPrecision = teacherPrecision
     }
 }
 
@@ -79,7 +85,7 @@ public enum Recipes {
     public static let nusWide = Recipe(
         name: "nus-wide",
         summary: "MKT on NUS-WIDE (raw layout at --root) with a CLIP teacher: CLIP zero-shot and MKT, ZSL and GZSL, mAP and F1@3/5",
-        usage: "--root DIR --teacher DIR [--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N]"
+        usage: "--root DIR --teacher DIR [--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--teacher-precision P]"
     ) { o in
         guard let root = o.root else { throw PipelineError(stage: nil, problem: "recipe nus-wide needs --root (the NUS-WIDE folder)") }
         guard let teacher = o.teacher else {
@@ -93,7 +99,7 @@ public enum Recipes {
     public static let synthetic = Recipe(
         name: "synthetic",
         summary: "MKT on a generated NUS-WIDE-layout set with a CLIP teacher: the whole benchmark in minutes",
-        usage: "--teacher DIR [--images N] [--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N]"
+        usage: "--teacher DIR [--images N] [--report DIR] [--epochs N] [--prompt-epochs N] [--batch-size N] [--max-steps N] [--teacher-precision P]"
     ) { o in
         guard let teacher = o.teacher else {
             throw PipelineError(stage: nil, problem: "recipe synthetic needs --teacher (a Hugging Face CLIP folder; Tests/Fixtures/tiny-clip runs in seconds)")
@@ -114,11 +120,12 @@ public enum Recipes {
         if let m = o.maxSteps { adapter.maxSteps = m }
         return Pipeline(name, summary: title) {
             data
-            CLIPTeacher(directory: teacher)
+            CLIPTeacher(directory: teacher, precision: o.teacherPrecision ?? .f32)
             TeacherZeroShot()
             TaIAdapterMethod(corpus: .generated(count: adapterSentences, cooccurrence: false), settings: adapter)
             MKTMethod(topK: 16,
-                      distill: Distill(epochs: o.epochs ?? epochs, batchSize: o.batchSize ?? batchSize, maxSteps: o.maxSteps, seed: o.seed),
+                      distill: Distill(epochs: o.epochs ?? epochs, batchSize: o.batchSize ?? batchSize, maxSteps: o.maxSteps, seed: o.seed,
+                                       teacherPrecision: o.teacherPrecision),
                       promptTuning: PromptTuning(epochs: o.promptEpochs ?? promptEpochs, batchSize: o.batchSize ?? batchSize,
                                                  maxSteps: o.maxSteps, seed: o.seed))
             Evaluate(.zsl, .gzsl, topK: [3, 5])
@@ -139,6 +146,9 @@ public enum Recipes {
             "Prompt tuning": 2, "Scores (MKT)": 1, "Evaluate": 1, "Report": 1,
         ]
     ) { o in
+        if o.teacherPrecision != nil {
+            throw PipelineError(stage: nil, problem: "recipe demo trains its own f32 teacher; --teacher-precision applies to nus-wide and synthetic")
+        }
         let c = demoSettings(o)
         return Pipeline("demo", summary: "MKT on a synthetic world") {
             SyntheticWorldData(c)

@@ -12,13 +12,21 @@ import MKTTokenizer
 ///
 /// Loaded on first use, so a re-run whose later stages are all unchanged never reads it. Its
 /// configuration fingerprints the folder's files or the checkpoint file (content up to 64 MB,
-/// else size and time).
+/// else size and time) and a precision other than f32.
 public struct CLIPTeacher: Stage {
     /// The model folder or checkpoint file.
     public let directory: String
+    /// The teacher's precision in every stage that uses it (label embeddings, cached test
+    /// features, zero-shot scores, stage 2's text tower):
+    /// ``MKTNN/Module/setTeacherPrecision(_:releasingF32Weights:)`` with its f32 weights kept
+    /// (prompt tuning's gradient flows through the text tower).
+    public let precision: Precision
 
-    /// The teacher in `directory`, a model folder or an OpenAI CLIP checkpoint file.
-    public init(directory: String) { self.directory = directory }
+    /// The teacher in `directory` (a model folder or an OpenAI CLIP checkpoint file) at `precision`.
+    public init(directory: String, precision: Precision = .f32) {
+        self.directory = directory
+        self.precision = precision
+    }
 
     public var name: String { "CLIP teacher" }
     public var produces: [AnyPipelineKey] { [PipelineKey.teacher.erased] }
@@ -35,15 +43,19 @@ public struct CLIPTeacher: Stage {
             if let shards = (try? CLIPModel.weights(in: directory) as? ShardedSafetensors)?.shards.keys {
                 for shard in shards { files["weights " + shard] = directory + "/" + shard }
             }
-            return try Fingerprints.files(files)
+            let fingerprint = try Fingerprints.files(files)
+            guard precision != .f32, case var .object(fields) = fingerprint else { return fingerprint }
+            fields["precision"] = .string(precision.rawValue)
+            return .object(fields)
         }
     }
 
     public func run(_ context: StageContext) async throws {
-        let directory = directory
+        let (directory, precision) = (directory, precision)
         try context.set(.teacher) {
             let clip = try CLIPModel.load(directory: directory)
             clip.freeze()
+            clip.setTeacherPrecision(precision, releasingF32Weights: false)
             return TeacherModel(clip: clip, tokenizer: try CLIPModel.tokenizer(for: directory))
         }
     }

@@ -3,6 +3,7 @@ import MKTData
 import MKTDistill
 import MKTImage
 import MKTStudent
+import MKTTensor
 import MKTTraining
 
 /// MKT stage 1: the student learns the seen labels with the ranking loss while an L1 term keeps
@@ -32,10 +33,14 @@ public struct Distill: Stage {
     ///   - augment: augment training images given as files.
     ///   - evaluateEveryEpoch: score the test images after every epoch.
     ///   - seed: the seed of shuffling and augmentation.
+    ///   - teacherPrecision: the frozen teacher's precision (`nil`: f32; see
+    ///     ``MKTDistill/DistillationConfiguration/teacherPrecision``).
     public init(epochs: Int = 20, batchSize: Int = 64, learningRate: Double = 1e-3, maxSteps: Int? = nil,
-                augment: Bool = true, evaluateEveryEpoch: Bool = false, seed: UInt64 = 42) {
-        settings = DistillationConfiguration().scheduled(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                                         maxSteps: maxSteps, seed: seed)
+                augment: Bool = true, evaluateEveryEpoch: Bool = false, seed: UInt64 = 42, teacherPrecision: Precision? = nil) {
+        var settings = DistillationConfiguration().scheduled(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+                                                             maxSteps: maxSteps, seed: seed)
+        settings.teacherPrecision = teacherPrecision
+        self.settings = settings
         self.augment = augment
         self.evaluateEveryEpoch = evaluateEveryEpoch
     }

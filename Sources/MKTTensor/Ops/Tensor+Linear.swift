@@ -36,11 +36,12 @@ public enum FusedActivation: String, Sendable, CaseIterable {
 
 extension Tensor {
     /// `act(x · weightᵀ + bias) + residual` in one GEMM (see the file comment for shapes).
-    /// With `bf16Weight` (weight rounded to bf16, inference only) the GEMM runs in bf16.
+    /// With `bf16Weight` (weight rounded to bf16, inference only) the GEMM runs in bf16 and
+    /// reads only `weight`'s first dimension (its f32 values may be released: [O, 0]).
     public func linear(weight: Tensor, bias: Tensor? = nil, activation: FusedActivation = .none,
                        residual: Tensor? = nil, bf16Weight: BF16Matrix? = nil) -> Tensor {
         let i = shape[rank - 1], o = weight.shape[0], m = count / Swift.max(i, 1)
-        precondition(weight.rank == 2 && weight.shape[1] == i, "linear: x \(shape), weight \(weight.shape)")
+        precondition(weight.rank == 2 && (weight.shape[1] == i || bf16Weight != nil), "linear: x \(shape), weight \(weight.shape)")
         precondition(bias == nil || bias!.shape == [o], "linear: bias \(bias!.shape) for \(o) outputs")
         precondition(residual == nil || (residual!.count == m * o && activation == .none), "linear: residual \(residual?.shape ?? [])")
         let outShape = Array(shape.dropLast()) + [o]

@@ -26,6 +26,7 @@ struct AdapterTrainCommand: ParsableCommand {
     @OptionGroup(title: "Training options") var training: TrainingOptions<AdapterConfiguration>
     @OptionGroup(title: "Adapter options") var adapter: AdapterOptions
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var precision: PrecisionOptions
 
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower embeds the corpus and the labels).") var teacher: String
     @Option(help: "A JSON Lines corpus: {\"text\": \"...\", \"labels\": [\"dog\", ...]} per line.") var corpus: String?
@@ -71,7 +72,7 @@ struct AdapterTrainCommand: ParsableCommand {
         if text.skippedLines > 0 {
             FileHandle.standardError.write(Data("skipped \(text.skippedLines) corpus lines\n".utf8))
         }
-        let clip = try weights.clip(teacher)
+        let clip = try weights.clip(teacher, precision: try precision.value())
         let tokenizer = try CLIPTokenizer(directory: teacher)
         let embeddings = try embed(text, clip: clip, tokenizer: tokenizer)
         let chosen = templates.isEmpty ? ["a photo of a {}."] : templates
@@ -110,7 +111,9 @@ struct AdapterTrainCommand: ParsableCommand {
             return clip.embedTexts(text.texts, tokenizer: tokenizer, batchSize: embedBatchSize, progress: progress.update)
         }
         guard let embeddingCache else { return compute() }
-        let key = ContentHash.combine([try ContentHash.fingerprint(file: teacher + "/model.safetensors")] + text.texts)
+        let p = try precision.value()
+        let key = ContentHash.combine([try ContentHash.fingerprint(file: teacher + "/model.safetensors")] + (p == .f32 ? [] : ["precision " + p.rawValue])
+                                      + text.texts)
         let (embeddings, reused) = try TextEmbeddingCache.embeddings(at: embeddingCache, key: key, rows: text.count, compute: compute)
         if reused { FileHandle.standardError.write(Data("text embeddings from \(embeddingCache)\n".utf8)) }
         return embeddings

@@ -81,6 +81,7 @@ struct RecipeArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "Stop each training stage after this many steps.") var maxSteps: Int?
     @Option(parsing: .unconditional, help: "Images to generate (synthetic data).") var images: Int?
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 42
+    @OptionGroup var teacherPrecision: TeacherPrecisionOptions
 
     func validate() throws {
         for (name, value) in [("--epochs", epochs), ("--prompt-epochs", promptEpochs), ("--batch-size", batchSize),
@@ -93,7 +94,8 @@ struct RecipeArguments: ParsableArguments {
 
     var recipeOptions: RecipeOptions {
         RecipeOptions(root: root, teacher: teacher, report: report, epochs: epochs, promptEpochs: promptEpochs,
-                      batchSize: batchSize, maxSteps: maxSteps, images: images, seed: seed)
+                      batchSize: batchSize, maxSteps: maxSteps, images: images, seed: seed,
+                      teacherPrecision: (try? teacherPrecision.setting()) ?? nil)   // validated when parsed
     }
 }
 

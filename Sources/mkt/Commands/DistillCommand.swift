@@ -24,6 +24,7 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup(title: "Student options") var distillation: DistillationOptions
     @OptionGroup(title: "Student options") var scoring: ScoringOptions
     @OptionGroup(title: "Student options") var weights: WeightOptions
+    @OptionGroup(title: "Student options") var teacherPrecision: TeacherPrecisionOptions
 
     @Option(help: "The teacher: a Hugging Face CLIP folder.") var teacher: String
     @Option(help: "Preprocessed pixels [N, 3, S, S] (.npy), e.g. from `mkt preprocess --preset mkt`.") var pixels: String?
@@ -84,6 +85,7 @@ struct DistillCommand: ParsableCommand {
         training.apply(to: &settings)
         try distillation.apply(to: &settings, blockCount: blockCount)
         try scoring.apply(to: &settings, vision: vision)
+        settings.teacherPrecision = try teacherPrecision.setting()
         return settings
     }
 

@@ -26,8 +26,7 @@ struct EmbedImagesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(model, towers: [.vision])
-        try precision.apply(to: clip)
+        let clip = try weights.clip(model, towers: [.vision], precision: try precision.value())
         let screening = try errors.screen(
             ImageFiles(list: input, preset: preset, size: clip.configuration.vision.imageSize), list: input)
         let files = screening.kept

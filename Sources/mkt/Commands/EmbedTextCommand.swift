@@ -22,8 +22,7 @@ struct EmbedTextCommand: ParsableCommand {
     @OptionGroup var precision: PrecisionOptions
 
     func run() throws {
-        let clip = try weights.clip(model, towers: [.text])
-        try precision.apply(to: clip)
+        let clip = try weights.clip(model, towers: [.text], precision: try precision.value())
         let tokenizer = try CLIPModel.tokenizer(for: model)
         let labels = try TextList.labels(input)
         guard let embeddings = try LabelEmbedder.embed(labels, clip: clip, tokenizer: tokenizer, prompt: prompt,

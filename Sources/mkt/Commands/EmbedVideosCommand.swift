@@ -43,6 +43,7 @@ struct EmbedVideosCommand: ParsableCommand {
     @Option(help: "none: [N, C·T, D] per-frame embeddings; mean: [N, D], their mean.") var pool: Pooling = .none
     @Option(parsing: .unconditional, help: "Frames per forward pass.") var batchSize = 16
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         try OptionCheck.integer("--frames", frames, atLeast: 1)
@@ -53,7 +54,7 @@ struct EmbedVideosCommand: ParsableCommand {
 
     func run() throws {
         let videos = try VideoList(contentsOf: input).entries.map(\.path)
-        let clip = try weights.clip(model)
+        let clip = try weights.clip(model, precision: try precision.value())
         let imageSize = clip.configuration.vision.imageSize
         if let size, size != imageSize {
             throw OptionError("--size \(size) differs from the model's image size \(imageSize)")

@@ -27,6 +27,7 @@ struct PromptTuneCommand: ParsableCommand {
     @OptionGroup(title: "Prompt options") var prompt: PromptOptions
     @OptionGroup(title: "Student options") var scoring: ScoringOptions
     @OptionGroup(title: "Student options") var weights: WeightOptions
+    @OptionGroup(title: "Student options") var teacherPrecision: TeacherPrecisionOptions
 
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower and tokenizer).") var teacher: String
     @Option(help: "The stage-1 student folder (from `mkt distill`).") var student: String
@@ -98,6 +99,7 @@ struct PromptTuneCommand: ParsableCommand {
         training.apply(to: &settings)
         prompt.apply(to: &settings)
         try scoring.apply(to: &settings, vision: vision)
+        settings.teacherPrecision = try teacherPrecision.setting()
         return settings
     }
 

@@ -46,10 +46,9 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(teacher, towers: [.text])
+        let clip = try weights.clip(teacher, towers: [.text], precision: try precision.value())
         let tokenizer = try CLIPModel.tokenizer(for: teacher)
-        let model = try weights.student(student)
-        try precision.apply(to: clip, model)
+        let model = try weights.student(student, precision: try precision.value())
         let rule = try scoring.scoring(for: model.configuration.vision)
         let names = try TextList.labels(labels)
         let screening = try errors.screen(

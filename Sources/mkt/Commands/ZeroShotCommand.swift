@@ -23,6 +23,7 @@ struct ZeroShotCommand: ParsableCommand {
     @Option(help: "Write the [N, L] score matrix here (.npy).") var scores: String?
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 16
     @OptionGroup var weights: WeightOptions
+    @OptionGroup var precision: PrecisionOptions
     @OptionGroup var errors: ImageErrorOptions
 
     func validate() throws {
@@ -31,7 +32,7 @@ struct ZeroShotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clip = try weights.clip(model)
+        let clip = try weights.clip(model, precision: try precision.value())
         let tokenizer = try CLIPModel.tokenizer(for: model)
         let names = try TextList.labels(labels)
         let screening = try errors.screen(

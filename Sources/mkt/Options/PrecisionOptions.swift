@@ -13,16 +13,18 @@ struct PrecisionOptions: ParsableArguments {
 
     /// The parsed value, or an ``OptionError`` naming `--precision`.
     func value() throws -> Precision {
-        guard let p = Precision(rawValue: precision) else {
+        guard let p = Precision(rawValue: precision), p != .f16 else {
             throw OptionError("--precision must be f32 or bf16 (got '\(precision)')")
         }
         return p
     }
 
-    /// Runs `modules` at the chosen precision (nothing to do for f32).
+    /// Runs models built in memory (not loaded) at the chosen precision, their f32 affine
+    /// weights released (nothing to do for f32). Loaded models take the precision as they are
+    /// read (``WeightOptions``).
     func apply(to modules: Module...) throws {
         let p = try value()
         guard p != .f32 else { return }
-        for m in modules { try m.setPrecision(p) }
+        for m in modules { try m.setPrecision(p, releasingF32Weights: true) }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import MKTCLIP
 import MKTFormats
 import MKTStudent
+import MKTTensor
 
 /// How a command loads model weights: NaN or infinity in a weight file is refused unless
 /// `--allow-nonfinite` is given, which loads it with a warning line naming the tensors.
@@ -10,16 +11,17 @@ struct WeightOptions: ParsableArguments {
     @Flag(help: "Load model weights holding NaN or infinity (refused otherwise), with a warning line naming them.")
     var allowNonfinite = false
 
-    /// The CLIP model in `directory`, with only `towers` built.
-    func clip(_ directory: String, towers: [CLIPTower] = CLIPTower.allCases) throws -> CLIPModel {
+    /// The CLIP model in `directory`, with only `towers` built, at `precision` (bf16: the
+    /// affine weights rounded as they are read, for inference).
+    func clip(_ directory: String, towers: [CLIPTower] = CLIPTower.allCases, precision: Precision = .f32) throws -> CLIPModel {
         warnAboutNonfiniteWeights(directory)
-        return try CLIPModel.load(directory: directory, towers: towers, allowingNonfinite: allowNonfinite)
+        return try CLIPModel.load(directory: directory, towers: towers, allowingNonfinite: allowNonfinite, precision: precision)
     }
 
-    /// The two-stream student of the model (CLIP or student folder) in `directory`.
-    func student(_ directory: String) throws -> TwoStreamStudent {
+    /// The two-stream student of the model (CLIP or student folder) in `directory`, at `precision`.
+    func student(_ directory: String, precision: Precision = .f32) throws -> TwoStreamStudent {
         warnAboutNonfiniteWeights(directory)
-        return try TwoStreamStudent.load(directory: directory, allowingNonfinite: allowNonfinite)
+        return try TwoStreamStudent.load(directory: directory, allowingNonfinite: allowNonfinite, precision: precision)
     }
 
     private func warnAboutNonfiniteWeights(_ directory: String) {
