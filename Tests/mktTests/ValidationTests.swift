@@ -66,7 +66,7 @@ import Testing
         (["synth-world", "--output", "o", "--size", "8"], "--size"),
         (["synth-videos", "--output", "o", "--frames", "1"], "--frames"),
         (["synth-videos", "--output", "o", "--size", "33"], "--size"),
-        (["synth-videos", "--output", "o", "--format", "gif"], "--format"),
+        (["synth-videos", "--output", "o", "--test-clips", "-1"], "--test-clips"),
         (["synth-videos", "--output", "o", "--train-clips", "0"], "--train-clips"),
         (["contrastive-tune", "--output", "o", "--patch-size", "0"], "--patch-size"),
         (["contrastive-tune", "--output", "o", "--batch-size", "1"], "--batch-size"),

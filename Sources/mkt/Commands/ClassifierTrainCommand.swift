@@ -25,7 +25,11 @@ struct ClassifierTrainCommand: ParsableCommand {
         warm-up and cosine decay as the official configuration (defaults: lr 5e-5, weight decay 0.2, 30 epochs, \
         5 warm-up epochs, batch 32, seed 1024); logit_scale learns at lr × --visual-ratio. OUTPUT holds the \
         classifier (classifier.json, classifier.safetensors), training.json, training-log.jsonl and a \
-        resumable checkpoint.
+        resumable checkpoint. With --train-visual (Text4Vis' default, instead of FEATURES) the teacher's image \
+        tower is fine-tuned too, at lr × --visual-ratio: every step decodes the batch's videos (LIST's paths, \
+        frame folders or video files relative to the list's folder) and samples --frames frames of each with \
+        Text4Vis' training sampling (a random frame in each segment, seeded); the tuned teacher is written to \
+        OUTPUT/clip (embed evaluation videos with it).
         """)
 
     @Option(help: "The teacher: a Hugging Face CLIP folder (its text tower embeds the class prompts).") var teacher: String
