@@ -26,7 +26,8 @@ public struct Text4VisSettings: Codable, Sendable, Equatable {
     /// Every classifier run (its head, pooling and shot are set per arm).
     public var classifier = ClassifierConfiguration()
     /// The arm that fine-tunes the image tower on the written training clips (Text4Vis'
-    /// default training; text init frozen, temporal transformer, full data), or `nil` for none.
+    /// default training; text init frozen, temporal transformer, full data), or `nil` for none
+    /// (the default: it costs about 50 CPU-seconds per epoch of 900 clips, Docs/Text4Vis.md).
     public var visualTuning: ClassifierConfiguration?
     /// K of the few-shot arms.
     public var shots = [1, 2, 4]

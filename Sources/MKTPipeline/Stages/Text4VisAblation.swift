@@ -164,6 +164,10 @@ public struct Text4VisAblation: Stage {
             let verb = t > m + 0.01 ? "beats" : (t < m - 0.01 ? "loses to" : "ties with")
             out.append("The temporal transformer \(verb) mean pooling on the motion classes (text init, full data): \(pct(t)) vs \(pct(m)); mean pooling cannot see the order of frames, which is all that separates each pair of opposite motions.")
         }
+        if let f = top1("full data", text + ", image tower fine-tuned"), let t = top1("full data", text) {
+            let verb = f > t + 0.01 ? "beats" : (f < t - 0.01 ? "loses to" : "ties with")
+            out.append("Fine-tuning the image tower on the decoded clips (Text4Vis' default training) \(verb) the frozen tower (text init, temporal transformer, full data): \(pct(f)) vs \(pct(t)) (chance \(pct(chance))).")
+        }
         for row in rows where row.setting.hasPrefix("zero-shot") {
             let value = row.splits != nil
                 ? String(format: "%.1f ± %.1f%%", row.splitMean.mean * 100, row.splitMean.std * 100) : pct(row.top1)
