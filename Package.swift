@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "MKTCLIP",
                 dependencies: ["MKTTokenizer", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTMetrics", dependencies: ["MKTSupport"]),
-        .target(name: "MKTData", dependencies: ["MKTImage", "MKTFormats", "MKTTensor", "MKTSupport"]),
+        .target(name: "MKTData", dependencies: ["MKTVideo", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTStudent",
                 dependencies: ["MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor", "MKTSupport"]),
 
@@ -104,7 +104,7 @@ let package = Package(
                                "MKTSupport"]),
         .target(name: "MKTText4Vis",
                 dependencies: ["MKTTraining", "MKTDistributed", "MKTData", "MKTMetrics", "MKTCLIP", "MKTTokenizer", "MKTOptim", "MKTNN",
-                               "MKTFormats", "MKTTensor", "MKTSupport"]),
+                               "MKTVideo", "MKTImage", "MKTFormats", "MKTTensor", "MKTSupport"]),
 
         // Outputs and composition.
         .target(name: "MKTReports",
@@ -163,8 +163,8 @@ let package = Package(
                     dependencies: ["MKTAdapter", "MKTTraining", "MKTData", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor",
                                    "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTText4VisTests",
-                    dependencies: ["MKTText4Vis", "MKTTraining", "MKTMetrics", "MKTCLIP", "MKTNN", "MKTFormats", "MKTTensor",
-                                   "MKTSupport", "TestSupport"]),
+                    dependencies: ["MKTText4Vis", "MKTTraining", "MKTMetrics", "MKTData", "MKTCLIP", "MKTVideo", "MKTImage", "MKTNN",
+                                   "MKTFormats", "MKTTensor", "MKTSupport", "TestSupport"]),
         .testTarget(name: "MKTReportsTests", dependencies: ["MKTReports", "MKTMetrics", "TestSupport"]),
         .testTarget(name: "MKTPipelineTests",
                     dependencies: ["MKTPipeline", "MKTDistill", "MKTData", "MKTCLIP", "MKTImage", "MKTFormats", "MKTTensor",

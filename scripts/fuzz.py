@@ -15,7 +15,10 @@ Kinds: npy (`mkt evaluate`), safetensors and config (`mkt embed-text` on a small
 folder), labels (`mkt embed-text` label lists), images (`mkt preprocess` image lists, with
 FIFOs, devices, folders and truncated files among the entries), pytorch (`mkt convert` of a
 small official-MKT-student `.pth` written here without torch: damaged pickles, hostile sizes,
-strides and offsets, foreign globals, damaged zips). Every random choice comes from
+strides and offsets, foreign globals, damaged zips), video (`mkt embed-videos` lists of mutated
+video files — MP4/H.264, WebM/VP9, AVI/MJPEG, Matroska/FFV1 and H.264 RGB, damaged, truncated,
+spliced, with hostile header numbers — and frame folders with damaged, missing, renamed or
+foreign frames, beside good videos, FIFOs and devices). Every random choice comes from
 SplitMix64 (the project's generator), so a seed gives the same cases everywhere.
 
     python3 scripts/fuzz.py --mkt .build/release/mkt                # 200 cases per kind
@@ -402,6 +405,95 @@ def images_case(rng, folder, images, special):
     return ("\n".join(entries) + rng.choice(["\n", "", "\r\n"])).encode("utf-8", "surrogateescape")
 
 
+# -- videos -------------------------------------------------------------------------------------
+
+VIDEO_FILES = ["h264.mp4", "vp9.webm", "mjpeg.avi", "ffv1.mkv", "x264rgb.mkv"]
+
+
+def video_file_case(rng, data):
+    """A damaged video file: byte damage (sparing the first bytes or not), a truncation, a spliced
+    copy of another part, or a hostile 32-bit number written over a header field."""
+    kind = rng.below(5)
+    if kind == 0:
+        return mutate_bytes(rng, data, protect=rng.choice([0, 8, 64, 512]))
+    if kind == 1:
+        return data[: rng.below(len(data))]
+    if kind == 2:
+        i, j = rng.below(len(data)), rng.below(len(data))
+        return data[:i] + data[j:j + 1 + rng.below(2048)] + data[i:]
+    if kind == 3:
+        out = bytearray(data)
+        for _ in range(1 + rng.below(3)):
+            pos = rng.below(max(1, min(len(out) - 4, 512)))
+            out[pos:pos + 4] = struct.pack(">I" if rng.chance(0.5) else "<I", hostile_number(rng) & 0xFFFFFFFF)
+        return bytes(out)
+    # Many small flips spread over the whole file (damaged packets rather than headers).
+    out = bytearray(data)
+    for _ in range(1 + rng.below(40)):
+        out[rng.below(len(out))] ^= 1 << rng.below(8)
+    return bytes(out)
+
+
+def frame_folder_case(rng, case_dir, source, index):
+    """A copy of a frame folder with one problem: a damaged or truncated frame, a missing frame
+    (a gap in the numbering), a foreign file, an empty folder, a frame that is a folder."""
+    folder = os.path.join(case_dir, "frames%d" % index)
+    os.makedirs(folder)
+    names = sorted(n for n in os.listdir(source) if n.endswith((".jpg", ".png")))
+    for n in names:
+        shutil.copy(os.path.join(source, n), os.path.join(folder, n))
+    kind = rng.below(6)
+    victim = os.path.join(folder, rng.choice(names))
+    if kind == 0:
+        with open(victim, "rb") as f:
+            data = f.read()
+        with open(victim, "wb") as f:
+            f.write(mutate_bytes(rng, data, protect=rng.choice([0, 8, 64])))
+    elif kind == 1:
+        with open(victim, "rb") as f:
+            data = f.read()
+        with open(victim, "wb") as f:
+            f.write(data[: rng.below(len(data))])
+    elif kind == 2:
+        os.remove(victim)
+    elif kind == 3:
+        with open(os.path.join(folder, rng.choice(["img_00003.png", "img_99999.jpg", "notes.txt", "img_0000x.jpg"])), "wb") as f:
+            f.write(bytes(rng.below(256) for _ in range(rng.below(64))))
+    elif kind == 4:
+        for n in names:
+            os.remove(os.path.join(folder, n))
+    else:
+        os.remove(victim)
+        os.makedirs(victim)
+    return folder
+
+
+def videos_case(rng, case_dir, clips, special):
+    """A video list: 1-3 entries, at least one of them damaged or hostile, beside good videos."""
+    entries = [os.path.join(clips, rng.choice(VIDEO_FILES + ["folder-jpg", "folder-png"])) for _ in range(rng.below(3))]
+    for k in range(1 + rng.below(2)):
+        kind = rng.below(8)
+        if kind <= 3:
+            name = rng.choice(VIDEO_FILES)
+            with open(os.path.join(clips, name), "rb") as f:
+                data = f.read()
+            entry = os.path.join(case_dir, "bad%d%s" % (k, os.path.splitext(name)[1]))
+            with open(entry, "wb") as f:
+                f.write(video_file_case(rng, data))
+        elif kind == 4:
+            entry = frame_folder_case(rng, case_dir, os.path.join(clips, rng.choice(["folder-jpg", "folder-png"])), k)
+        elif kind == 5:
+            entry = rng.choice(special)
+        elif kind == 6:
+            entry = rng.choice(["/nonexistent/clip.mp4", "clip\x1b[2J\x07.mp4", "", "x" * 5000 + ".webm"])
+        else:
+            entry = os.path.join(case_dir, "empty%d.mp4" % k)
+            open(entry, "wb").close()
+        entries.insert(rng.below(len(entries) + 1), entry)
+    fields = [e + rng.choice(["", "", " 3", " 9 2", "\t1"]) for e in entries]
+    return ("\n".join(fields) + rng.choice(["\n", "", "\r\n"])).encode("utf-8", "surrogateescape")
+
+
 # -- running and checking -----------------------------------------------------------------------
 
 class Outcome:
@@ -455,7 +547,7 @@ def main():
                     help="cases per input kind (default 200, or MKT_FUZZ_CASES)")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("MKT_FUZZ_SEED", "1")))
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds before a case counts as a hang")
-    ap.add_argument("--kinds", default="npy,safetensors,config,labels,images,pytorch")
+    ap.add_argument("--kinds", default="npy,safetensors,config,labels,images,pytorch,video")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
     args = ap.parse_args()
@@ -481,8 +573,11 @@ def main():
         f.write("cat\ndog\n")
     images = [os.path.join(fixtures, "images", n) for n in sorted(os.listdir(os.path.join(fixtures, "images")))
               if n.endswith((".jpg", ".png")) and os.path.getsize(os.path.join(fixtures, "images", n)) < 100000]
+    clips = os.path.join(fixtures, "video", "clips")
     fifo = os.path.join(work, "fifo.jpg")
     os.mkfifo(fifo)
+    video_fifo = os.path.join(work, "fifo.mp4")
+    os.mkfifo(video_fifo)
     special = [fifo, "/dev/zero", "/dev/null", work]
     n, l = 6, 4
     good_scores = npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (n, l),
@@ -535,6 +630,12 @@ def main():
                 f.write(images_case(rng, case_dir, images, special))
             return ["preprocess", "--preset", "clip", "--size", "32", "--input", lst, "--output",
                     os.path.join(out_dir, "pixels.npy")], out_dir
+        if kind == "video":
+            lst = os.path.join(case_dir, "videos.txt")
+            with open(lst, "wb") as f:
+                f.write(videos_case(rng, case_dir, clips, special + [video_fifo]))
+            return ["embed-videos", "--model", base, "--input", lst, "--output", os.path.join(out_dir, "frames.npy"),
+                    "--frames", str(1 + rng.below(4)), "--clips", str(1 + rng.below(2)), "--batch-size", str(1 + rng.below(8))], out_dir
         if kind == "pytorch":
             path = os.path.join(case_dir, "student.pth")
             with open(path, "wb") as f:

@@ -2,10 +2,16 @@
 public enum ClassifierLoss: String, Sendable, Codable, CaseIterable {
     /// Softmax cross-entropy over the classes (single-label, Text4Vis).
     case crossEntropy = "ce"
+    /// ActionCLIP's bidirectional KL loss over the batch's same-class pairs (Text4Vis'
+    /// `train_nce.py`; single-label, ``MKTNN/ActionCLIPLoss``).
+    case nce
     /// The BiAM/MKT ranking loss on the logits (multi-label).
     case ranking
     /// Per-class binary cross-entropy on the logits (multi-label).
     case bce
+
+    /// Whether the loss takes several classes per video.
+    public var isMultiLabel: Bool { self == .ranking || self == .bce }
 }
 
 /// The settings of a Text4Vis classifier run on cached per-frame embeddings; the defaults are
@@ -21,7 +27,8 @@ public struct ClassifierConfiguration: Codable, Sendable, Equatable {
     public var loss: ClassifierLoss = .crossEntropy
     /// The base learning rate: the classifier (when it trains) and the temporal head.
     public var learningRate = 5e-5
-    /// The factor of the visual group's learning rate (`clip_ratio`); `logit_scale` is in it.
+    /// The factor of the visual group's learning rate (`clip_ratio`): `logit_scale`, and the
+    /// image tower when it is fine-tuned (``VisualClassifierTrainer``).
     public var visualRatio = 0.1
     /// AdamW's decoupled weight decay (every group, as the official optimizer).
     public var weightDecay = 0.2

@@ -32,6 +32,7 @@ struct MKTCommand: AsyncParsableCommand {
             ProfileCommand.self,
             PromptTuneCommand.self,
             SynthWorldCommand.self,
+            SynthVideosCommand.self,
             ContrastiveTuneCommand.self,
             AdapterTrainCommand.self,
             AdapterScoreCommand.self,

@@ -1,4 +1,5 @@
 import Foundation
+import MKTData
 import MKTPipeline
 import Testing
 import TestSupport
@@ -13,6 +14,7 @@ import TestSupport
         #expect(Set(Recipes.text4visSynthetic.expectedSeconds.keys) == Set(plan.steps.map(\.reference.name)))
         let small = Recipes.text4visSettings(RecipeOptions(epochs: 2, batchSize: 8, maxSteps: 3, images: 90))
         #expect(small.classifier.epochs == 2 && small.classifier.batchSize == 8 && small.classifier.maxSteps == 3)
+        #expect(small.visualTuning == nil && small.clipFormat == .mp4)
         #expect(small.videoTuning.steps == 3 && small.demo.pretraining.steps == 3 && small.demo.contrastive.steps == 3)
         #expect(small.trainClips == 90 && small.testClips == 90 && small.teacherClips == 270)
     }
@@ -36,6 +38,7 @@ import TestSupport
         c.classifier.epochs = 1
         c.classifier.batchSize = 8
         c.classifier.temporalLayers = 1
+        c.visualTuning = c.classifier
         c.shots = [1]
         c.zeroShotSplits = 3
         let pipeline = Pipeline("t4v") {
@@ -50,7 +53,8 @@ import TestSupport
         let report = try result.value(.report)
         let markdown = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
         for row in ["| full data | random init (trained), temporal transformer |", "| K = 1 | text init (frozen), temporal transformer |",
-                    "| full data | text init (frozen), mean pooling |", "| zero-shot, half classes (3 splits) | video teacher, its temporal head |"] {
+                    "| full data | text init (frozen), mean pooling |", "| zero-shot, half classes (3 splits) | video teacher, its temporal head |",
+                    "| full data | text init (frozen), temporal transformer, image tower fine-tuned |"] {
             #expect(markdown.contains(row), "\(row)")
         }
         #expect(markdown.contains("| 11.1 |"))                                   // chance: 1 / 9

@@ -64,6 +64,10 @@ import Testing
         (["profile", "text", "--model", "b64"], "--model"),
         (["synth-world", "--output", "o", "--format", "gif"], "--format"),
         (["synth-world", "--output", "o", "--size", "8"], "--size"),
+        (["synth-videos", "--output", "o", "--frames", "1"], "--frames"),
+        (["synth-videos", "--output", "o", "--size", "33"], "--size"),
+        (["synth-videos", "--output", "o", "--test-clips", "-1"], "--test-clips"),
+        (["synth-videos", "--output", "o", "--train-clips", "0"], "--train-clips"),
         (["contrastive-tune", "--output", "o", "--patch-size", "0"], "--patch-size"),
         (["contrastive-tune", "--output", "o", "--batch-size", "1"], "--batch-size"),
         (["contrastive-tune", "--output", "o", "--pool-size", "16"], "--pool-size"),
@@ -93,6 +97,11 @@ import Testing
         try expectRejected(Dummy.distill + ["--augment", "mkt"], naming: "--augment")
         try expectRejected(Dummy.distill + ["--augment", "strong"], naming: "--augment")
         try expectRejected(["contrastive-tune", "--output", "o", "--model", "m", "--resume"], naming: "--resume")
+        let classifier = ["classifier-train", "--teacher", "t", "--list", "l", "--classes", "c", "--output", "o"]
+        try expectRejected(classifier, naming: "--features")
+        try expectRejected(classifier + ["--features", "f.npy", "--frames", "8"], naming: "--frames")
+        try expectRejected(classifier + ["--train-visual"], naming: "--train-visual")
+        try expectRejected(classifier + ["--train-visual", "--frames", "8", "--features", "f.npy"], naming: "--features and --train-visual")
     }
 
     @Test func trainingKnobsThatGoTogether() throws {

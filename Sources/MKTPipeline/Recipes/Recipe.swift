@@ -189,9 +189,10 @@ public enum Recipes {
     }
 
     /// The `text4vis-synthetic` settings: ``Text4VisSettings``' defaults with the recipe options
-    /// applied (`--epochs`, `--batch-size` and `--max-steps` set the classifier runs, `--max-steps`
-    /// also caps the teacher's training; `--images` sets the training clips, the test set is as
-    /// large and the tuning set three times).
+    /// applied (`--epochs`, `--batch-size` and `--max-steps` set the classifier runs on cached
+    /// features; `--max-steps` also caps the image-tower fine-tuning run and the teacher's
+    /// training; `--images` sets the training clips, the test set is as large and the tuning set
+    /// three times).
     public static func text4visSettings(_ o: RecipeOptions) -> Text4VisSettings {
         var c = Text4VisSettings()
         c.seed = o.seed
@@ -199,6 +200,7 @@ public enum Recipes {
         if let b = o.batchSize { c.classifier.batchSize = b }
         if let m = o.maxSteps {
             c.classifier.maxSteps = m
+            c.visualTuning?.maxSteps = m
             c.videoTuning.steps = min(c.videoTuning.steps, m)
             c.demo.pretraining.steps = min(c.demo.pretraining.steps, m)
             c.demo.contrastive.steps = min(c.demo.contrastive.steps, m)

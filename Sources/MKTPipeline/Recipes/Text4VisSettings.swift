@@ -19,10 +19,16 @@ public struct Text4VisSettings: Codable, Sendable, Equatable {
     public var trainClips = 900
     /// Downstream test clips.
     public var testClips = 900
+    /// How the downstream clips are written and read back (real encoded files by default).
+    public var clipFormat: VideoWorldFormat = .mp4
     /// LiT for video.
     public var videoTuning = VideoTextTuningConfiguration()
     /// Every classifier run (its head, pooling and shot are set per arm).
     public var classifier = ClassifierConfiguration()
+    /// The arm that fine-tunes the image tower on the written training clips (Text4Vis'
+    /// default training; text init frozen, temporal transformer, full data), or `nil` for none
+    /// (the default: it costs about 50 CPU-seconds per epoch of 900 clips, Docs/Text4Vis.md).
+    public var visualTuning: ClassifierConfiguration?
     /// K of the few-shot arms.
     public var shots = [1, 2, 4]
     /// Splits of the half-classes zero-shot protocol.

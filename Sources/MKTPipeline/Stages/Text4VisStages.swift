@@ -15,6 +15,9 @@ public struct VideoWorldFeatures: Sendable {
     public let classNames: [String]
     /// [N, T, D] of the tuning clips.
     public let teacherClips: FrameFeatures
+    /// The written data set of the training and test clips (`train.txt`, `test.txt`,
+    /// `classes.csv`, the clips).
+    public let clipFolder: String
     /// [N, T, D] of the training clips, and their classes.
     public let train: FrameFeatures, trainTargets: ClassTargets
     /// [N, T, D] of the test clips, and their classes.
@@ -49,9 +52,15 @@ extension PipelineKey where Value == ClassificationReport {
     }
 }
 
-/// Renders the synthetic video world's clips and embeds every frame with the teacher's image
-/// tower (``MKTText4Vis/FrameFeatures/embedding(_:split:count:model:chunk:)``). Produces
-/// `video-features`.
+/// The synthetic video world's clips as per-frame embeddings of the teacher's image tower. The
+/// tuning clips are rendered and embedded in memory
+/// (``MKTText4Vis/FrameFeatures/embedding(_:split:count:model:chunk:)``); the downstream
+/// training and test clips are written as a data set of real video files
+/// (``MKTData/SyntheticVideoWorld/write(to:trainClips:testClips:format:progress:)``, H.264 MP4
+/// by default, in the stage's `clips/` folder with Text4Vis lists, so `mkt embed-videos` and
+/// `classifier-train` run on them by hand) and read back through the decoder as
+/// `mkt embed-videos` reads them (``MKTText4Vis/FrameFeatures/embedding(videos:segments:clips:model:preset:batchSize:)``).
+/// Produces `video-features`.
 public struct VideoWorldData: Stage {
     /// The recipe's settings.
     public let settings: Text4VisSettings
@@ -65,24 +74,32 @@ public struct VideoWorldData: Stage {
     public var configuration: JSONValue {
         get throws {
             ["world": try JSONValue(encoding: settings.demo.world), "frames": .number(Double(settings.frames)),
-             "clips": .array([settings.teacherClips, settings.trainClips, settings.testClips].map { .number(Double($0)) })]
+             "clips": .array([settings.teacherClips, settings.trainClips, settings.testClips].map { .number(Double($0)) }),
+             "format": .string(settings.clipFormat.rawValue)]
         }
     }
 
     public func run(_ context: StageContext) async throws {
         let teacher = try context.value(.teacher)
         let videos = try settings.makeVideoWorld()
-        func embed(_ split: WorldSplit, _ count: Int) -> FrameFeatures {
-            context.note("embedding \(count) \(split.rawValue) clips of \(videos.frames) frames")
-            return FrameFeatures.embedding(videos, split: split, count: count, model: teacher.clip)
+        context.note("embedding \(settings.teacherClips) tuning clips of \(videos.frames) frames")
+        let tuning = FrameFeatures.embedding(videos, split: .teacher, count: settings.teacherClips, model: teacher.clip)
+        let folder = context.path("clips"), format = settings.clipFormat
+        if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+        context.note("writing \(settings.trainClips) + \(settings.testClips) clips as \(format.rawValue) to \(folder)")
+        try videos.write(to: folder, trainClips: settings.trainClips, testClips: settings.testClips, format: format)
+        func embed(_ split: WorldSplit, _ count: Int) throws -> FrameFeatures {
+            context.note("decoding and embedding \(count) \(split.rawValue) clips")
+            let paths = (0..<count).map { folder + "/" + SyntheticVideoWorld.clipPath(split, $0, format: format) }
+            return try FrameFeatures.embedding(videos: paths, segments: videos.frames, model: teacher.clip)
         }
         func targets(_ split: WorldSplit, _ count: Int) -> ClassTargets {
             ClassTargets(labels: (0..<count).map { videos.clip(split, $0).label }, classes: videos.motions.count)
         }
         try context.set(.videoFeatures, VideoWorldFeatures(
-            classNames: videos.classNames, teacherClips: embed(.teacher, settings.teacherClips),
-            train: embed(.train, settings.trainClips), trainTargets: targets(.train, settings.trainClips),
-            test: embed(.test, settings.testClips), testTargets: targets(.test, settings.testClips)))
+            classNames: videos.classNames, teacherClips: tuning, clipFolder: folder,
+            train: try embed(.train, settings.trainClips), trainTargets: targets(.train, settings.trainClips),
+            test: try embed(.test, settings.testClips), testTargets: targets(.test, settings.testClips)))
     }
 }
 
