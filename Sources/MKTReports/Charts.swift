@@ -5,12 +5,13 @@ public enum Charts {
     /// Grouped bars of mAP and F1@K (×100) for each method in one setting, with each method's
     /// chance level of mAP as a dashed line across its mAP bar.
     public static func metricBars(table: ResultsTable, setting: String) -> String {
-        let metrics = ["mAP"] + table.ks.map { "F1@\($0)" }
+        let ks = table.ks(setting)
+        let metrics = ["mAP"] + ks.map { "F1@\($0)" }
         let methods = table.methods.filter { table.result($0, setting) != nil }
         var values: [[Double]] = [], chances: [Double?] = []
         for m in methods {
             let r = table.result(m, setting)!
-            values.append([r.meanAP * 100] + table.ks.map { (r.topK($0)?.f1 ?? 0) * 100 })
+            values.append([r.meanAP * 100] + ks.map { (r.topK($0)?.f1 ?? 0) * 100 })
             chances.append(r.chance.map { $0 * 100 })
         }
         let top = max(10, (values.flatMap { $0 }.max() ?? 10) * 1.15)

@@ -62,8 +62,7 @@ extension Report {
     public func resultsTableMarkdown() -> String {
         let t = table
         var md: [String] = []
-        let perSetting = t.columnLabels.count / max(t.settings.count, 1)
-        let header = ["Method"] + t.settings.flatMap { s in t.columnLabels.prefix(perSetting).map { "\(ResultsTable.displayName(s)) \($0)" } }
+        let header = ["Method"] + t.columnTitles
         md.append("| " + header.joined(separator: " | ") + " |")
         md.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
         let best = t.columnBest
@@ -79,7 +78,7 @@ extension Report {
 
     /// The header of the table of runs (one row per run and setting).
     var runsTableHeader: [String] {
-        ["Run", "Setting", "Images", "Labels", "mAP", "chance", "× chance", "95% CI", "mAP seen / unseen / H", "Labels without positives"]
+        ["Run", "Setting", "Images", "Labels", "mAP", "chance", "× chance", "95% CI", "mAP seen / unseen / H (chance)", "Labels without positives"]
             + (methodSeconds.isEmpty ? [] : ["Time"])
     }
 
@@ -87,7 +86,8 @@ extension Report {
     func runsTableCells(_ run: ReportRun) -> [String] {
         let r = run.result
         let ci = r.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } ?? "–"
-        let split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
+        var split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
+        if let c = r.seenUnseenChance { split += String(format: " (%.2f / %.2f)", c.seen * 100, c.unseen * 100) }
         let empty = r.positives.map { String($0.filter { $0 == 0 }.count) } ?? "–"
         let chance = r.chance.map { String(format: "%.2f", $0 * 100) } ?? "–"
         let times = r.timesChance.map { String(format: "%.1f×", $0) } ?? "–"
