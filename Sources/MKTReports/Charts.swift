@@ -32,7 +32,12 @@ public enum Charts {
                 let v = values[ri][mi]
                 let x = start + barWidth * Double(ri)
                 canvas.rect(x, frame.y(v), barWidth - 2, frame.y(0) - frame.y(v), fill: SVGCanvas.palette[ri % 8], title: "\(method) \(metric): \(String(format: "%.2f", v))")
-                canvas.text(x + barWidth / 2 - 1, frame.y(v) - 3, String(format: "%.1f", v), size: 9, anchor: "middle")
+                // Narrow bars (many methods) get their value written upwards, so neighbours never overlap.
+                if barWidth < 26 {
+                    canvas.text(x + barWidth / 2 + 2, frame.y(v) - 3, String(format: "%.1f", v), size: 9, rotate: -90)
+                } else {
+                    canvas.text(x + barWidth / 2 - 1, frame.y(v) - 3, String(format: "%.1f", v), size: 9, anchor: "middle")
+                }
                 if mi == 0, let chance = chances[ri] {
                     canvas.line(x - 1, frame.y(chance), x + barWidth - 1, frame.y(chance), color: chanceColor, width: 1.5, dash: true)
                 }

@@ -186,8 +186,13 @@ struct ReportTests {
         #expect(t.ks("zsl") == [3] && t.ks("gzsl") == [3, 5])
         #expect(t.columnTitles.prefix(5) == ["ZSL P@3", "ZSL R@3", "ZSL F1@3", "ZSL mAP", "ZSL chance"])
         #expect(t.columnTitles.count == 5 + 8 && t.row("MKT").count == 13)
-        #expect(!report.resultsTableMarkdown().contains("ZSL F1@5"))
+        #expect(!report.resultsTableMarkdown().contains("| ZSL F1@5") && report.resultsTableMarkdown().contains("| GZSL F1@5"))
         #expect(report.html().contains("colspan=\"5\"") && report.html().contains("colspan=\"8\""))
+        // Three methods: bar values written level; six: narrow bars, values written upwards.
+        func rotated(_ svg: String) -> Int { svg.components(separatedBy: "rotate(-90").count - 1 }    // the y-axis title is one
+        #expect(rotated(Charts.metricBars(table: t, setting: "gzsl")) == 1)
+        let six = ResultsTable(runs: (0..<6).map { ReportRun(name: "m\($0)", setting: "gzsl", result: gzsl([0.8, 0.4, 0.6, 0.7])) })
+        #expect(rotated(Charts.metricBars(table: six, setting: "gzsl")) == 1 + 6 * 3)
     }
 
     @Test("best and worst labels never overlap, however few the labels")
@@ -218,6 +223,12 @@ struct ReportTests {
         #expect(md.contains("- model: tiny") && !md.contains("dataset"))
         let html = report.html()
         #expect(!html.contains("<p class=\"note\"></p>") && !html.contains("<td></td>"))
+        // Columns of the table of runs that no run measured are left out, not filled with dashes.
+        #expect(md.contains("| Run | Setting | Images | Labels | mAP |") && !md.contains("95% CI") && !md.contains("without positives"))
+        var measured = r
+        measured.positives = [3, 0]
+        let withPositives = Report(title: "t", runs: [run, ReportRun(name: "y", setting: "zsl", result: measured)]).markdown()
+        #expect(withPositives.contains("Labels without positives") && withPositives.contains("| y | ZSL | 10 | 2 | 35.00 | 1 |"))
         let sourced = Report(title: "t", runs: [ReportRun(name: "x", setting: "zsl", result: r, source: "runs/x.json")])
         #expect(sourced.markdown().contains("**x, ZSL** (`runs/x.json`)"))
     }

@@ -64,6 +64,8 @@ import Testing
         (["profile", "text", "--model", "b64"], "--model"),
         (["synth-world", "--output", "o", "--format", "gif"], "--format"),
         (["synth-world", "--output", "o", "--size", "8"], "--size"),
+        (["synth-world", "--output", "o", "--min-radius", "30"], "--min-radius"),
+        (["synth-world", "--output", "o", "--max-radius", "3"], "--max-radius"),
         (["contrastive-tune", "--output", "o", "--patch-size", "0"], "--patch-size"),
         (["contrastive-tune", "--output", "o", "--batch-size", "1"], "--batch-size"),
         (["contrastive-tune", "--output", "o", "--pool-size", "16"], "--pool-size"),
