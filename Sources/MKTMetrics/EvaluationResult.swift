@@ -12,7 +12,7 @@ import Foundation
 ///  "ap_mode": "reference", "positives": [L counts], "map_ci": {...},
 ///  "pr_curves": [{"label": 3, "recall": [...], "precision": [...], "thresholds": [...]}],
 ///  "score_histogram": {"edges": [...], "positive": [...], "negative": [...]},
-///  "seen_labels": 925}
+///  "positive_rates": [L values], "seen_labels": 925}
 /// ```
 ///
 /// Only `images`, `labels`, `mAP`, `ap` and `top_k` are required; the format is documented in
@@ -32,6 +32,9 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
     public var chance: Double?
     /// P/R/F1 of the top K, keyed by K written in decimal ("3", "5").
     public var topK: [String: PrecisionRecallF1]
+    /// [L] each label's positive rate (positives / annotated images): the chance level of its
+    /// AP. `nil` in results written before it was recorded.
+    public var positiveRates: [Double]?
 
     /// A display name of the run, e.g. "CLIP zero-shot" or "MKT".
     public var name: String?
@@ -65,6 +68,7 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
         case prCurves = "pr_curves"
         case scoreHistogram = "score_histogram"
         case seenLabelCount = "seen_labels"
+        case positiveRates = "positive_rates"
     }
 
     /// Creates a result with the required fields.
@@ -92,6 +96,14 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
         let seen = ap[..<s].reduce(0, +) / Double(s)
         let unseen = ap[s...].reduce(0, +) / Double(ap.count - s)
         return (seen, unseen, HarmonicMean.of(seen, unseen))
+    }
+
+    /// The chance levels of the seen and the unseen part of ``seenUnseenMeanAP``: the mean
+    /// positive rate of the first ``seenLabelCount`` labels and of the rest (nil without a
+    /// seen/unseen split or without ``positiveRates``).
+    public var seenUnseenChance: (seen: Double, unseen: Double)? {
+        guard let s = seenLabelCount, s > 0, s < ap.count, let rates = positiveRates, rates.count == ap.count else { return nil }
+        return (rates[..<s].reduce(0, +) / Double(s), rates[s...].reduce(0, +) / Double(rates.count - s))
     }
 
     /// The values of K measured, ascending.

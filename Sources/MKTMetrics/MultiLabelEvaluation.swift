@@ -50,7 +50,8 @@ public enum MultiLabelEvaluation {
     ///   - labels: [N, L] ground truth, +1 / −1 / 0 (see ``LabelEncoding``).
     ///   - labelCount: L.
     ///   - options: K values, tie rule and optional extras.
-    /// - Returns: the result with `ap_mode` and `chance` (the mean positive rate) set.
+    /// - Returns: the result with `ap_mode`, `chance` (the mean positive rate) and
+    ///   `positive_rates` set.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func evaluate<S: RankableScore>(
@@ -70,6 +71,7 @@ public enum MultiLabelEvaluation {
             topK: byK)
         result.apMode = options.mode
         result.chance = apResult.chance
+        result.positiveRates = apResult.positiveRate
         if options.details {
             result.positives = apResult.positives
             result.scoreHistogram = ScoreHistogram(scores: scores, labels: labels)

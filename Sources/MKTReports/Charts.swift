@@ -5,12 +5,13 @@ public enum Charts {
     /// Grouped bars of mAP and F1@K (×100) for each method in one setting, with each method's
     /// chance level of mAP as a dashed line across its mAP bar.
     public static func metricBars(table: ResultsTable, setting: String) -> String {
-        let metrics = ["mAP"] + table.ks.map { "F1@\($0)" }
+        let ks = table.ks(setting)
+        let metrics = ["mAP"] + ks.map { "F1@\($0)" }
         let methods = table.methods.filter { table.result($0, setting) != nil }
         var values: [[Double]] = [], chances: [Double?] = []
         for m in methods {
             let r = table.result(m, setting)!
-            values.append([r.meanAP * 100] + table.ks.map { (r.topK($0)?.f1 ?? 0) * 100 })
+            values.append([r.meanAP * 100] + ks.map { (r.topK($0)?.f1 ?? 0) * 100 })
             chances.append(r.chance.map { $0 * 100 })
         }
         let top = max(10, (values.flatMap { $0 }.max() ?? 10) * 1.15)
@@ -31,7 +32,12 @@ public enum Charts {
                 let v = values[ri][mi]
                 let x = start + barWidth * Double(ri)
                 canvas.rect(x, frame.y(v), barWidth - 2, frame.y(0) - frame.y(v), fill: SVGCanvas.palette[ri % 8], title: "\(method) \(metric): \(String(format: "%.2f", v))")
-                canvas.text(x + barWidth / 2 - 1, frame.y(v) - 3, String(format: "%.1f", v), size: 9, anchor: "middle")
+                // Narrow bars (many methods) get their value written upwards, so neighbours never overlap.
+                if barWidth < 26 {
+                    canvas.text(x + barWidth / 2 + 2, frame.y(v) - 3, String(format: "%.1f", v), size: 9, rotate: -90)
+                } else {
+                    canvas.text(x + barWidth / 2 - 1, frame.y(v) - 3, String(format: "%.1f", v), size: 9, anchor: "middle")
+                }
                 if mi == 0, let chance = chances[ri] {
                     canvas.line(x - 1, frame.y(chance), x + barWidth - 1, frame.y(chance), color: chanceColor, width: 1.5, dash: true)
                 }

@@ -36,18 +36,17 @@ extension Report {
 
     private func resultsTable() -> Node<HTML.BodyContext> {
         let t = table
-        let perSetting = t.columnLabels.count / max(t.settings.count, 1)
         let best = t.columnBest
         let groupRow: Node<HTML.TableContext> = .tr(
             .th(.attribute(named: "rowspan", value: "2"), .text("Method")),
             .group(t.settings.map { s in
-                .th(.attribute(named: "colspan", value: String(perSetting)), .class("group"), .text(ResultsTable.displayName(s)))
+                .th(.attribute(named: "colspan", value: String(t.columnLabels(s).count)), .class("group"), .text(ResultsTable.displayName(s)))
             }))
         let labelRow: Node<HTML.TableContext> = .tr(.group(t.columnLabels.map { .th(.text($0)) }))
         let rows: [Node<HTML.TableContext>] = t.methods.map { method in
             let cells: [Node<HTML.TableRowContext>] = t.row(method).enumerated().map { c, v in
                 let isBest = v != nil && v == best[c] && t.methods.count > 1
-                let boundary = (c + 1) % perSetting == 0
+                let boundary = t.isChanceColumn(c)
                 let cls = [isBest ? "best" : "", boundary ? "map" : ""].filter { !$0.isEmpty }.joined(separator: " ")
                 return .td(.class(cls), .text(ResultsTable.format(v)))
             }

@@ -62,8 +62,7 @@ extension Report {
     public func resultsTableMarkdown() -> String {
         let t = table
         var md: [String] = []
-        let perSetting = t.columnLabels.count / max(t.settings.count, 1)
-        let header = ["Method"] + t.settings.flatMap { s in t.columnLabels.prefix(perSetting).map { "\(ResultsTable.displayName(s)) \($0)" } }
+        let header = ["Method"] + t.columnTitles
         md.append("| " + header.joined(separator: " | ") + " |")
         md.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
         let best = t.columnBest
@@ -77,23 +76,38 @@ extension Report {
         return md.joined(separator: "\n")
     }
 
-    /// The header of the table of runs (one row per run and setting).
+    /// The header of the table of runs (one row per run and setting). Columns that no run has a
+    /// value for (a confidence interval, a seen/unseen split, positives, time) are left out.
     var runsTableHeader: [String] {
-        ["Run", "Setting", "Images", "Labels", "mAP", "chance", "× chance", "95% CI", "mAP seen / unseen / H", "Labels without positives"]
-            + (methodSeconds.isEmpty ? [] : ["Time"])
+        runsTableColumns.map(\.title)
     }
 
     /// The cells of a run's row in the table of runs (values ×100, `–` where not measured).
     func runsTableCells(_ run: ReportRun) -> [String] {
-        let r = run.result
-        let ci = r.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } ?? "–"
-        let split = r.seenUnseenMeanAP.map { String(format: "%.2f / %.2f / %.2f", $0.seen * 100, $0.unseen * 100, $0.harmonic * 100) } ?? "–"
-        let empty = r.positives.map { String($0.filter { $0 == 0 }.count) } ?? "–"
-        let chance = r.chance.map { String(format: "%.2f", $0 * 100) } ?? "–"
-        let times = r.timesChance.map { String(format: "%.1f×", $0) } ?? "–"
-        return [run.name, ResultsTable.displayName(run.setting), String(r.images), String(r.labels),
-                String(format: "%.2f", r.meanAP * 100), chance, times, ci, split, empty]
-            + (methodSeconds.isEmpty ? [] : [methodSeconds[run.name].map(Self.duration) ?? "–"])
+        runsTableColumns.map { $0.cell(run) }
+    }
+
+    /// The columns of the table of runs: a title and a cell per run (`nil`: not measured).
+    private var runsTableColumns: [(title: String, cell: (ReportRun) -> String)] {
+        let columns: [(String, (ReportRun) -> String?)] = [
+            ("Run", { $0.name }),
+            ("Setting", { ResultsTable.displayName($0.setting) }),
+            ("Images", { String($0.result.images) }),
+            ("Labels", { String($0.result.labels) }),
+            ("mAP", { String(format: "%.2f", $0.result.meanAP * 100) }),
+            ("chance", { $0.result.chance.map { String(format: "%.2f", $0 * 100) } }),
+            ("× chance", { $0.result.timesChance.map { String(format: "%.1f×", $0) } }),
+            ("95% CI", { $0.result.mapCI.map { String(format: "%.2f–%.2f", $0.lower * 100, $0.upper * 100) } }),
+            ("mAP seen / unseen / H (chance)", { run in
+                guard let split = run.result.seenUnseenMeanAP else { return nil }
+                var text = String(format: "%.2f / %.2f / %.2f", split.seen * 100, split.unseen * 100, split.harmonic * 100)
+                if let c = run.result.seenUnseenChance { text += String(format: " (%.2f / %.2f)", c.seen * 100, c.unseen * 100) }
+                return text
+            }),
+            ("Labels without positives", { $0.result.positives.map { String($0.filter { $0 == 0 }.count) } }),
+            ("Time", { run in methodSeconds[run.name].map(Self.duration) }),
+        ]
+        return columns.filter { column in runs.contains { column.1($0) != nil } }.map { column in (column.0, { column.1($0) ?? "–" }) }
     }
 
     /// The configuration lines of a run: what the result says about how it was measured (lines

@@ -9,6 +9,10 @@ extension Report {
     ///   zero-shot, 3.9× chance; GZSL mAP 63.6, +4.0 over CLIP zero-shot, 5.1× chance.`;
     /// - whether it beats the baseline (rounded to 0.1 points);
     /// - the methods in between, as differences from the baseline;
+    /// - each method that has a global-only ablation (a method named `M, global only`, see
+    ///   ``globalOnlySuffix``): its two-stream mAP against the global-only one;
+    /// - the seen labels of the GZSL results: each method's mAP over them beside their chance
+    ///   level (is what the student is trained on learned at all?);
     /// - the chance level (the mean positive rate of the labels scored) of each setting;
     /// - the time behind each method's scores, when ``methodSeconds`` has them.
     ///
@@ -49,6 +53,24 @@ extension Report {
             }
             if !deltas.isEmpty { sentences.append("\(method): " + deltas.joined(separator: ", ") + ".") }
         }
+        for method in t.methods {
+            let ablation = method + Self.globalOnlySuffix
+            guard t.methods.contains(ablation) else { continue }
+            let deltas = t.settings.compactMap { setting -> String? in
+                guard let r = t.result(method, setting), let g = t.result(ablation, setting) else { return nil }
+                return "\(ResultsTable.displayName(setting)) mAP \(Self.points(r.meanAP)) vs \(Self.points(g.meanAP)) (\(Self.signed(r.meanAP - g.meanAP)))"
+            }
+            if !deltas.isEmpty { sentences.append("Two streams against the global stream alone (\(ablation)): " + deltas.joined(separator: ", ") + ".") }
+        }
+        for setting in t.settings {
+            let parts = t.methods.compactMap { method -> (String, Double, Double)? in
+                guard let r = t.result(method, setting), let mAP = r.seenUnseenMeanAP?.seen, let chance = r.seenUnseenChance?.seen else { return nil }
+                return (method, mAP, chance)
+            }
+            guard let first = parts.first, let count = t.result(first.0, setting)?.seenLabelCount else { continue }
+            sentences.append("Seen labels in \(ResultsTable.displayName(setting)) (the \(count) labels of the training annotations; chance \(Self.points(first.2))): "
+                + parts.map { String(format: "%@ mAP %@ (%.1f× chance)", $0.0, Self.points($0.1), $0.1 / max($0.2, 1e-12)) }.joined(separator: ", ") + ".")
+        }
         let chances = t.settings.compactMap { setting -> String? in
             let levels = t.methods.compactMap { t.result($0, setting)?.chance }
             guard let first = levels.first else { return nil }
@@ -64,6 +86,9 @@ extension Report {
         }
         return sentences
     }
+
+    /// The name suffix of a method's global-only ablation: `MKT` and `MKT, global only`.
+    public static let globalOnlySuffix = ", global only"
 
     /// A fraction as points ×100 with one decimal: `87.6`.
     static func points(_ x: Double) -> String { String(format: "%.1f", x * 100) }

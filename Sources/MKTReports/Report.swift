@@ -45,7 +45,7 @@ public struct Report: Sendable {
         guard let base = list.first else { return [] }
         return list.dropFirst().map { run in
             var deltas = [("mAP", (run.result.meanAP - base.result.meanAP) * 100)]
-            for k in table.ks {
+            for k in table.ks(setting) {
                 if let a = base.result.topK(k), let b = run.result.topK(k) { deltas.append(("F1@\(k)", (b.f1 - a.f1) * 100)) }
             }
             return (base, run, deltas)
@@ -61,20 +61,39 @@ public struct Report: Sendable {
     }
 
     /// The `metrics.json` document: the verdict, every run's full result (`mAP` with its `chance`
-    /// beside it), the table (a `chance` column after each `mAP`) and the seconds behind each
-    /// method.
+    /// beside it), the table (a `chance` column after each `mAP`), the seen and unseen parts of
+    /// each GZSL result (`seen_unseen`: mAP and chance of each part, fractions) and the seconds
+    /// behind each method.
     public func metricsJSON() throws -> Data {
         struct RunJSON: Encodable { let name: String, setting: String, source: String, result: EvaluationResult }
         struct TableJSON: Encodable { let methods: [String], settings: [String], columns: [String], rows: [String: [Double?]], scale: String }
-        struct Document: Encodable { let title: String, verdict: [String], runs: [RunJSON], table: TableJSON, seconds: [String: Double] }
+        struct SplitJSON: Encodable {
+            let name: String, setting: String, seenLabels: Int
+            let seenMAP: Double, seenChance: Double, unseenMAP: Double, unseenChance: Double, harmonic: Double
+            enum CodingKeys: String, CodingKey {
+                case name, setting, harmonic
+                case seenLabels = "seen_labels", seenMAP = "seen_mAP", seenChance = "seen_chance"
+                case unseenMAP = "unseen_mAP", unseenChance = "unseen_chance"
+            }
+        }
+        struct Document: Encodable {
+            let title: String, verdict: [String], runs: [RunJSON], table: TableJSON, seenUnseen: [SplitJSON], seconds: [String: Double]
+            enum CodingKeys: String, CodingKey { case title, verdict, runs, table, seconds, seenUnseen = "seen_unseen" }
+        }
         let t = table
         let document = Document(
             title: title, verdict: verdict,
             runs: runs.map { RunJSON(name: $0.name, setting: $0.setting, source: $0.source, result: $0.result) },
             table: TableJSON(
                 methods: t.methods, settings: t.settings,
-                columns: t.settings.flatMap { s in t.columnLabels.prefix(t.columnLabels.count / max(t.settings.count, 1)).map { "\(ResultsTable.displayName(s)) \($0)" } },
+                columns: t.columnTitles,
                 rows: Dictionary(uniqueKeysWithValues: t.methods.map { ($0, t.row($0)) }), scale: "x100"),
+            seenUnseen: runs.compactMap { run in
+                let r = run.result
+                guard let count = r.seenLabelCount, let map = r.seenUnseenMeanAP, let chance = r.seenUnseenChance else { return nil }
+                return SplitJSON(name: run.name, setting: run.setting, seenLabels: count, seenMAP: map.seen, seenChance: chance.seen,
+                                 unseenMAP: map.unseen, unseenChance: chance.unseen, harmonic: map.harmonic)
+            },
             seconds: methodSeconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

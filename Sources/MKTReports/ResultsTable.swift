@@ -8,8 +8,11 @@ public struct ResultsTable: Sendable, Equatable {
     public var methods: [String]
     /// The settings, ZSL first, then GZSL, then others in first-appearance order.
     public var settings: [String]
-    /// The values of K shown (the union over all runs).
+    /// The values of K measured (the union over all runs).
     public var ks: [Int]
+    /// The values of K shown per setting (the union over that setting's runs: a K larger than
+    /// a setting's label count is not measured there, so it gets no columns).
+    public var ksBySetting: [String: [Int]]
     /// The result of each (method, setting), if any.
     public var cells: [String: EvaluationResult]
 
@@ -26,6 +29,7 @@ public struct ResultsTable: Sendable, Equatable {
         self.methods = methods
         self.settings = settings.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
         ks = Array(Set(runs.flatMap(\.result.ks))).sorted()
+        ksBySetting = Dictionary(grouping: runs, by: \.setting).mapValues { Array(Set($0.flatMap(\.result.ks))).sorted() }
         self.cells = cells
     }
 
@@ -43,9 +47,21 @@ public struct ResultsTable: Sendable, Equatable {
         }
     }
 
-    /// The header cells: per setting, `P@k`, `R@k`, `F1@k` for each K, then `mAP` and `chance`.
-    public var columnLabels: [String] {
-        settings.flatMap { _ in ks.flatMap { ["P@\($0)", "R@\($0)", "F1@\($0)"] } + ["mAP", "chance"] }
+    /// The values of K shown in `setting`.
+    public func ks(_ setting: String) -> [Int] { ksBySetting[setting] ?? [] }
+
+    /// The header cells of one setting: `P@k`, `R@k`, `F1@k` for each of its K, then `mAP` and
+    /// `chance`.
+    public func columnLabels(_ setting: String) -> [String] {
+        ks(setting).flatMap { ["P@\($0)", "R@\($0)", "F1@\($0)"] } + ["mAP", "chance"]
+    }
+
+    /// The header cells of every setting in order (``columnLabels(_:)`` of each).
+    public var columnLabels: [String] { settings.flatMap(columnLabels) }
+
+    /// The header cells with their setting's display name: `ZSL F1@3`, …, `GZSL chance`.
+    public var columnTitles: [String] {
+        settings.flatMap { s in columnLabels(s).map { "\(Self.displayName(s)) \($0)" } }
     }
 
     /// Whether column `c` of ``columnLabels`` is a chance level (never highlighted as best).
@@ -56,7 +72,7 @@ public struct ResultsTable: Sendable, Equatable {
     public func row(_ method: String) -> [Double?] {
         settings.flatMap { setting -> [Double?] in
             let r = result(method, setting)
-            return ks.flatMap { k -> [Double?] in
+            return ks(setting).flatMap { k -> [Double?] in
                 guard let v = r?.topK(k) else { return [nil, nil, nil] }
                 return [v.precision * 100, v.recall * 100, v.f1 * 100]
             } + [r.map { $0.meanAP * 100 }, r?.chance.map { $0 * 100 }]

@@ -43,6 +43,13 @@ struct SyntheticWorldTests {
         #expect(throws: SyntheticWorldError.self) { try world { $0.minObjects = 0 } }
         #expect(throws: SyntheticWorldError.self) { try world { $0.tagDropRate = 1.5 } }
         #expect(throws: SyntheticWorldError.self) { try world { $0.imageSize = 8 } }
+        #expect(throws: SyntheticWorldError.self) { try world { $0.minRadius = 9; $0.maxRadius = 4 } }
+        #expect(throws: SyntheticWorldError.self) { try world { $0.maxRadius = .nan } }
+        // Radii follow the setting (in 64-pixel units, scaled to the image).
+        let small = try world { $0.imageSize = 128; $0.minRadius = 3; $0.maxRadius = 5; $0.minObjects = 5; $0.maxObjects = 5 }
+        for i in 0..<30 {
+            for o in small.scene(.test, i).objects { #expect(o.radius >= 6 && o.radius <= 10, "radius \(o.radius)") }
+        }
     }
 
     @Test("labels follow the objects; test labels are clean, training tags noisy at about the set rates")
@@ -54,7 +61,8 @@ struct SyntheticWorldTests {
             let seen = SyntheticWorld.seenTruth(s), unseen = SyntheticWorld.unseenTruth(s)
             #expect(seen.count == SyntheticWorld.seenLabels.count && unseen.count == SyntheticWorld.unseenLabels.count)
             for (j, name) in SyntheticWorld.seenLabels.enumerated() {
-                let truth = s.objects.contains { $0.shape.word == name || $0.texture.word == name } || s.background.word == name
+                let truth = s.objects.contains { $0.shape.word == name || $0.texture.word == name || $0.color.word == name }
+                    || s.background.word == name
                 #expect((seen[j] > 0) == truth, "\(name) in scene \(i)")
             }
             for (j, name) in SyntheticWorld.unseenLabels.enumerated() {
@@ -64,7 +72,13 @@ struct SyntheticWorldTests {
             let test = w.sample(.test, i)
             #expect(test.seenLabels == SyntheticWorld.seenTruth(test.scene))
             let train = w.sample(.train, i)
-            #expect(train.unseenLabels == unseen && train.attributes == seen + unseen)
+            #expect(train.unseenLabels == unseen)
+            // Attributes: every colour in the fixed order (shapes, backgrounds, textures, colours).
+            for (j, name) in SyntheticWorld.attributeLabels.enumerated() {
+                let truth = s.objects.contains { $0.shape.word == name || $0.texture.word == name || $0.color.word == name }
+                    || s.background.word == name
+                #expect((train.attributes[j] > 0) == truth, "attribute \(name) in scene \(i)")
+            }
             for (t, a) in zip(seen, train.seenLabels) {
                 if t > 0 { present += 1; if a < 0 { dropped += 1 } } else { absent += 1; if a > 0 { added += 1 } }
             }
@@ -74,6 +88,10 @@ struct SyntheticWorldTests {
         #expect(abs(addRate - 0.05) < 0.015, "spurious rate \(addRate)")
         #expect(SyntheticWorld.gzslLabels == SyntheticWorld.seenLabels + SyntheticWorld.unseenLabels)
         #expect(Set(SyntheticWorld.seenLabels).isDisjoint(with: SyntheticWorld.unseenLabels))
+        // Seen and unseen labels of the same kind: colours on both sides, every colour once.
+        #expect(SyntheticWorld.unseenLabels == ["orange", "yellow", "purple", "pink"])
+        #expect(Set(SyntheticWorld.seenColors + SyntheticWorld.unseenColors) == Set(WorldColor.allCases))
+        #expect(Set(SyntheticWorld.attributeLabels) == Set(SyntheticWorld.gzslLabels) && SyntheticWorld.attributeLabels.count == 22)
     }
 
     @Test("captions name exactly the true attributes; sampled captions only omit")
@@ -123,7 +141,7 @@ struct SyntheticWorldTests {
         let root = Fixtures.temporaryDirectory("world")
         let summary = try w.write(to: root + "/a", trainImages: 12, testImages: 6)
         try w.write(to: root + "/b", trainImages: 12, testImages: 6)
-        #expect(summary.trainImages == 12 && summary.testImages == 6 && summary.unseenPositiveRate.count == 8)
+        #expect(summary.trainImages == 12 && summary.testImages == 6 && summary.unseenPositiveRate.count == 4)
         let fm = FileManager.default
         let files = try fm.subpathsOfDirectory(atPath: root + "/a").sorted()
         #expect(files == (try fm.subpathsOfDirectory(atPath: root + "/b").sorted()))
@@ -141,8 +159,8 @@ struct SyntheticWorldTests {
         let gzsl = try NpyArray.read(root + "/a/train/labels-gzsl.npy")
         #expect(gzsl.shape == [12, 22])
         #expect(gzsl.floats() == (0..<12).flatMap { w.sample(.train, $0).gzslLabels })
-        #expect((try NpyArray.read(root + "/a/train/labels-seen.npy")).shape == [12, 14])
-        #expect((try NpyArray.read(root + "/a/test/labels-unseen.npy")).shape == [6, 8])
+        #expect((try NpyArray.read(root + "/a/train/labels-seen.npy")).shape == [12, 18])
+        #expect((try NpyArray.read(root + "/a/test/labels-unseen.npy")).shape == [6, 4])
         #expect((try TextList.lines(root + "/a/train/captions.txt")) == (0..<12).map { w.sample(.train, $0).caption })
         #expect(throws: SyntheticWorldError.self) { try w.write(to: root + "/a", trainImages: 2, testImages: 2) }
         #expect(throws: SyntheticWorldError.self) { try w.write(to: root + "/c", trainImages: 0, testImages: 2) }

@@ -53,7 +53,7 @@ import Testing
         }
         let before = seenMAP()
         var settings = DistillationConfiguration()
-        settings.epochs = 12; settings.batchSize = 16; settings.warmupEpochs = 1; settings.topK = 4
+        settings.epochs = 16; settings.batchSize = 16; settings.warmupEpochs = 1; settings.topK = 4
         settings.learningRate = 3e-3; settings.trainableBlocks = 2; settings.seed = 11
         let trainer = try DistillationTrainer(student: student, teacher: teacher, labelEmbeddings: embeddings,
                                           data: data, configuration: settings)

@@ -146,6 +146,55 @@ struct ReportTests {
         #expect(report.resultsTableMarkdown().contains("| ZSL mAP | ZSL chance |"))
     }
 
+    @Test("the global-only ablation, the seen labels beside their chance, and K columns only where measured")
+    func ablationSeenLabelsAndKsPerSetting() throws {
+        // GZSL over 4 labels, the first 2 seen (positive rates 0.5, 0.1 | 0.3, 0.3); ZSL over the 2 unseen.
+        func gzsl(_ ap: [Double]) -> EvaluationResult {
+            var r = result(name: nil, setting: nil, ap: ap)
+            r.seenLabelCount = 2
+            r.positiveRates = [0.5, 0.1, 0.3, 0.3]
+            r.chance = 0.3
+            return r
+        }
+        func zsl(_ ap: [Double]) -> EvaluationResult {
+            var r = result(name: nil, setting: nil, ap: ap)
+            r.topK = ["3": PrecisionRecallF1(precision: 0.2, recall: 0.4)]            // K = 5 exceeds 2 labels
+            r.positiveRates = [0.3, 0.3]
+            r.chance = 0.3
+            return r
+        }
+        let runs = [
+            ReportRun(name: "CLIP zero-shot", setting: "zsl", result: zsl([0.5, 0.6])),
+            ReportRun(name: "CLIP zero-shot", setting: "gzsl", result: gzsl([0.3, 0.1, 0.5, 0.6])),
+            ReportRun(name: "MKT, global only", setting: "zsl", result: zsl([0.6, 0.7])),
+            ReportRun(name: "MKT, global only", setting: "gzsl", result: gzsl([0.8, 0.4, 0.6, 0.7])),
+            ReportRun(name: "MKT", setting: "zsl", result: zsl([0.7, 0.8])),
+            ReportRun(name: "MKT", setting: "gzsl", result: gzsl([0.8, 0.4, 0.7, 0.8])),
+        ]
+        let report = Report(title: "t", runs: runs)
+        #expect(report.verdict.contains("Two streams against the global stream alone (MKT, global only): ZSL mAP 75.0 vs 65.0 (+10.0), GZSL mAP 67.5 vs 62.5 (+5.0)."))
+        #expect(report.verdict.contains(
+            "Seen labels in GZSL (the 2 labels of the training annotations; chance 30.0): CLIP zero-shot mAP 20.0 (0.7× chance), MKT, global only mAP 60.0 (2.0× chance), MKT mAP 60.0 (2.0× chance)."))
+        let split = try #require(runs[1].result.seenUnseenChance)
+        #expect(abs(split.seen - 0.3) < 1e-12 && abs(split.unseen - 0.3) < 1e-12)
+        let json = try JSONSerialization.jsonObject(with: report.metricsJSON()) as! [String: Any]
+        let parts = json["seen_unseen"] as! [[String: Any]]
+        #expect(parts.count == 3 && parts[2]["name"] as? String == "MKT" && parts[2]["seen_labels"] as? Int == 2)
+        #expect(abs((parts[2]["seen_mAP"] as! Double) - 0.6) < 1e-12 && abs((parts[2]["seen_chance"] as! Double) - 0.3) < 1e-12)
+        // ZSL shows K = 3 only; GZSL K = 3 and 5; the table's columns follow.
+        let t = ResultsTable(runs: runs)
+        #expect(t.ks("zsl") == [3] && t.ks("gzsl") == [3, 5])
+        #expect(t.columnTitles.prefix(5) == ["ZSL P@3", "ZSL R@3", "ZSL F1@3", "ZSL mAP", "ZSL chance"])
+        #expect(t.columnTitles.count == 5 + 8 && t.row("MKT").count == 13)
+        #expect(!report.resultsTableMarkdown().contains("| ZSL F1@5") && report.resultsTableMarkdown().contains("| GZSL F1@5"))
+        #expect(report.html().contains("colspan=\"5\"") && report.html().contains("colspan=\"8\""))
+        // Three methods: bar values written level; six: narrow bars, values written upwards.
+        func rotated(_ svg: String) -> Int { svg.components(separatedBy: "rotate(-90").count - 1 }    // the y-axis title is one
+        #expect(rotated(Charts.metricBars(table: t, setting: "gzsl")) == 1)
+        let six = ResultsTable(runs: (0..<6).map { ReportRun(name: "m\($0)", setting: "gzsl", result: gzsl([0.8, 0.4, 0.6, 0.7])) })
+        #expect(rotated(Charts.metricBars(table: six, setting: "gzsl")) == 1 + 6 * 3)
+    }
+
     @Test("best and worst labels never overlap, however few the labels")
     func bestAndWorstDisjoint() {
         let report = Report(title: "t", runs: Self.measuredRuns())
@@ -174,6 +223,12 @@ struct ReportTests {
         #expect(md.contains("- model: tiny") && !md.contains("dataset"))
         let html = report.html()
         #expect(!html.contains("<p class=\"note\"></p>") && !html.contains("<td></td>"))
+        // Columns of the table of runs that no run measured are left out, not filled with dashes.
+        #expect(md.contains("| Run | Setting | Images | Labels | mAP |") && !md.contains("95% CI") && !md.contains("without positives"))
+        var measured = r
+        measured.positives = [3, 0]
+        let withPositives = Report(title: "t", runs: [run, ReportRun(name: "y", setting: "zsl", result: measured)]).markdown()
+        #expect(withPositives.contains("Labels without positives") && withPositives.contains("| y | ZSL | 10 | 2 | 35.00 | 1 |"))
         let sourced = Report(title: "t", runs: [ReportRun(name: "x", setting: "zsl", result: r, source: "runs/x.json")])
         #expect(sourced.markdown().contains("**x, ZSL** (`runs/x.json`)"))
     }

@@ -68,6 +68,8 @@ import Testing
         (["synth-videos", "--output", "o", "--size", "33"], "--size"),
         (["synth-videos", "--output", "o", "--test-clips", "-1"], "--test-clips"),
         (["synth-videos", "--output", "o", "--train-clips", "0"], "--train-clips"),
+        (["synth-world", "--output", "o", "--min-radius", "30"], "--min-radius"),
+        (["synth-world", "--output", "o", "--max-radius", "3"], "--max-radius"),
         (["contrastive-tune", "--output", "o", "--patch-size", "0"], "--patch-size"),
         (["contrastive-tune", "--output", "o", "--batch-size", "1"], "--batch-size"),
         (["contrastive-tune", "--output", "o", "--pool-size", "16"], "--pool-size"),

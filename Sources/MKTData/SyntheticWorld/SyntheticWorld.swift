@@ -27,6 +27,10 @@ public struct SyntheticWorldConfiguration: Sendable, Equatable, Codable {
     public var minObjects: Int = 1
     /// The most objects in an image.
     public var maxObjects: Int = 3
+    /// The smallest object radius, in pixels of a 64 × 64 image (scaled with ``imageSize``).
+    public var minRadius: Double = 6
+    /// The largest object radius, in pixels of a 64 × 64 image (scaled with ``imageSize``).
+    public var maxRadius: Double = 13
     /// The seed of every random choice.
     public var seed: UInt64 = 0
     /// The chance that a true seen tag is missing from a training image's annotation.
@@ -42,7 +46,9 @@ public struct SyntheticWorldConfiguration: Sendable, Equatable, Codable {
     /// The image sizes S a world renders.
     public static let imageSizes = 16...1024
     /// The objects an image can hold (``minObjects`` and ``maxObjects`` lie in this range).
-    public static let objectCounts = 1...6
+    public static let objectCounts = 1...8
+    /// The radii an object can have, in pixels of a 64 × 64 image.
+    public static let radii = 2.0...24.0
 
     /// Checks the ranges.
     /// - Throws: ``SyntheticWorldError`` naming the setting.
@@ -55,6 +61,10 @@ public struct SyntheticWorldConfiguration: Sendable, Equatable, Codable {
             throw SyntheticWorldError(setting: "objects",
                                       problem: "need \(objects.lowerBound) <= min <= max <= \(objects.upperBound), got \(minObjects)...\(maxObjects)")
         }
+        guard Self.radii.contains(minRadius), Self.radii.contains(maxRadius), maxRadius >= minRadius else {
+            throw SyntheticWorldError(setting: "radius",
+                                      problem: "need \(Self.radii.lowerBound) <= min <= max <= \(Self.radii.upperBound), got \(minRadius)...\(maxRadius)")
+        }
         for (name, p) in [("tag drop rate", tagDropRate), ("spurious tag rate", spuriousTagRate),
                           ("tag list rate", captionStyle.tagListRate), ("object omission rate", captionStyle.objectOmissionRate),
                           ("word omission rate", captionStyle.wordOmissionRate)] where !(p >= 0 && p <= 1) {
@@ -66,18 +76,21 @@ public struct SyntheticWorldConfiguration: Sendable, Equatable, Codable {
 /// A seeded generator of small RGB scenes with captions and NUS-WIDE-style multi-label
 /// annotations.
 ///
-/// Each image shows 1–3 objects (8 shapes × 8 colours, 3 sizes, plain/striped/dotted) on one
-/// of 4 backgrounds, and comes with a caption ("a small striped red star and a blue circle on
-/// sand"). The downstream data set labels it like NUS-WIDE:
+/// Each image shows some objects (8 shapes × 8 colours, 3 sizes, plain/striped/dotted; how many
+/// and how large is set by the configuration) on one of 4 backgrounds, and comes with a caption
+/// ("a small striped red star and a blue circle on sand"). The downstream data set labels it like
+/// NUS-WIDE, where seen tags and unseen concepts are of the same kinds:
 ///
-/// - **seen labels** (``seenLabels``, 14): the shapes, the backgrounds and the textures
-///   `striped`, `dotted`. On the training split they are noisy user tags: each true tag is
-///   dropped with ``SyntheticWorldConfiguration/tagDropRate``, each false one added with
+/// - **seen labels** (``seenLabels``, 18): the shapes, the backgrounds, the textures `striped`,
+///   `dotted` and the colours red, green, blue, black (``seenColors``). On the training split
+///   they are noisy user tags: each true tag is dropped with
+///   ``SyntheticWorldConfiguration/tagDropRate``, each false one added with
 ///   ``SyntheticWorldConfiguration/spuriousTagRate``.
-/// - **unseen labels** (``unseenLabels``, 8): the colours, clean. They are never given to the
-///   downstream training; a teacher knows them only through language (its captions name
-///   colours). Colours are chosen because a small teacher trained for minutes on a CPU learns
-///   them well from captions, while shape words need far more capacity or training.
+/// - **unseen labels** (``unseenLabels``, 4): the colours orange, yellow, purple, pink
+///   (``unseenColors``), clean. They are never given to the downstream training; a teacher knows
+///   them only through language (its captions name every colour). A student learns "find each
+///   object's colour" from the seen colours and can carry it to the unseen ones through the
+///   teacher's text embeddings.
 ///
 /// Every image is made from its own random stream keyed by (seed, split, index), so images can
 /// be generated on the fly, in any order, in parallel, and the same seed gives the same bytes.
@@ -102,19 +115,30 @@ public struct SyntheticWorld: Sendable {
     /// The textures that are labels (plain is the absence of a texture label).
     public static let textureLabels: [WorldTexture] = [.striped, .dotted]
 
-    /// Seen labels, in column order: shapes, backgrounds, textures.
+    /// The colours annotated in the downstream data set (seen labels).
+    public static let seenColors: [WorldColor] = [.red, .green, .blue, .black]
+
+    /// The colours never annotated in the downstream data set (the unseen labels): mixtures of
+    /// the seen primaries (yellow of red and green, orange of red and some green, purple of red
+    /// and blue, pink a light red), none the colour of a background.
+    public static let unseenColors: [WorldColor] = [.orange, .yellow, .purple, .pink]
+
+    /// Seen labels, in column order: shapes, backgrounds, textures, the seen colours.
     public static let seenLabels: [String] =
         WorldShape.allCases.map(\.word) + WorldBackground.allCases.map(\.word) + textureLabels.compactMap(\.word)
+        + seenColors.map(\.word)
 
-    /// Unseen labels, in column order: the colours.
-    public static let unseenLabels: [String] = WorldColor.allCases.map(\.word)
+    /// Unseen labels, in column order: the unseen colours.
+    public static let unseenLabels: [String] = unseenColors.map(\.word)
 
     /// All labels for generalised zero-shot evaluation: seen, then unseen.
     public static let gzslLabels: [String] = seenLabels + unseenLabels
 
-    /// Every attribute of an image (the GZSL labels), for supervised pre-training of a teacher's
-    /// image tower.
-    public static var attributeLabels: [String] { gzslLabels }
+    /// Every attribute of an image, for supervised pre-training of a teacher's image tower:
+    /// shapes, backgrounds, textures, then all 8 colours.
+    public static let attributeLabels: [String] =
+        WorldShape.allCases.map(\.word) + WorldBackground.allCases.map(\.word) + textureLabels.compactMap(\.word)
+        + WorldColor.allCases.map(\.word)
 
     /// Every word a canonical or sampled caption can contain, besides the labels.
     public static let fillerWords: [String] = ["a", "and", "on", "small", "large"]
@@ -134,8 +158,11 @@ public struct SyntheticWorld: Sendable {
             let color = rng.pick(WorldColor.allCases)
             let u = rng.nextUnit()
             let texture: WorldTexture = u < 0.5 ? .plain : (u < 0.75 ? .striped : .dotted)
-            let radius = rng.uniform(6, 13) * unit
-            let size: WorldSize = radius < 8.4 * unit ? .small : (radius > 10.6 * unit ? .large : .medium)
+            let radius = rng.uniform(c.minRadius, c.maxRadius) * unit
+            // small in the lowest 12/35 of the range, large in the highest (8.4 and 10.6 of 6–13).
+            let span = c.maxRadius - c.minRadius
+            let size: WorldSize = radius < (c.minRadius + span * 12 / 35) * unit
+                ? .small : (radius > (c.minRadius + span * 23 / 35) * unit ? .large : .medium)
             let rotation = rng.uniform(-0.35, 0.35)
             // Place the centre so that objects overlap little (best of 40 tries).
             var best = (x: s / 2, y: s / 2, gap: -Double.infinity)
@@ -178,12 +205,21 @@ public struct SyntheticWorld: Sendable {
         return WorldShape.allCases.map { shapes.contains($0) ? 1 : -1 }
             + WorldBackground.allCases.map { scene.background == $0 ? 1 : -1 }
             + textureLabels.map { textures.contains($0) ? 1 : -1 }
+            + colorTruth(scene, seenColors)
     }
 
     /// The true unseen labels of a scene, in ``unseenLabels`` order: +1 present, −1 absent.
-    public static func unseenTruth(_ scene: WorldScene) -> [Float] {
-        let colors = Set(scene.objects.map(\.color))
-        return WorldColor.allCases.map { colors.contains($0) ? 1 : -1 }
+    public static func unseenTruth(_ scene: WorldScene) -> [Float] { colorTruth(scene, unseenColors) }
+
+    /// Every attribute of a scene, in ``attributeLabels`` order: +1 present, −1 absent.
+    public static func attributeTruth(_ scene: WorldScene) -> [Float] {
+        Array(seenTruth(scene).prefix(seenLabels.count - seenColors.count)) + colorTruth(scene, WorldColor.allCases)
+    }
+
+    /// +1 for each of `colors` some object has, −1 for the others.
+    private static func colorTruth(_ scene: WorldScene, _ colors: [WorldColor]) -> [Float] {
+        let present = Set(scene.objects.map(\.color))
+        return colors.map { present.contains($0) ? 1 : -1 }
     }
 
     /// The seen labels as annotated: noisy tags on the training split, the truth elsewhere.
@@ -204,7 +240,7 @@ public struct SyntheticWorld: Sendable {
         return WorldSample(split: split, index: index, scene: scene, caption: scene.caption,
                            seenLabels: annotatedSeenLabels(split, index, scene: scene),
                            unseenLabels: SyntheticWorld.unseenTruth(scene),
-                           attributes: SyntheticWorld.seenTruth(scene) + SyntheticWorld.unseenTruth(scene))
+                           attributes: SyntheticWorld.attributeTruth(scene))
     }
 }
 
@@ -219,7 +255,7 @@ public struct WorldSample: Sendable, Equatable {
     public var seenLabels: [Float]
     /// [unseenLabels.count], clean.
     public var unseenLabels: [Float]
-    /// [attributeLabels.count]: every attribute, clean (seen truth, then unseen).
+    /// [attributeLabels.count]: every attribute, clean (``SyntheticWorld/attributeLabels`` order).
     public var attributes: [Float]
 
     /// [gzslLabels.count]: the annotated seen labels, then the unseen ones.

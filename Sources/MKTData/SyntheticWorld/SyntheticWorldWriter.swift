@@ -25,8 +25,8 @@ extension SyntheticWorld {
     /// FOLDER/{train,test}/images.txt     image list (paths relative to the list)
     /// FOLDER/{train,test}/images/000000.png …
     /// FOLDER/{train,test}/captions.txt   one canonical caption per image
-    /// FOLDER/{train,test}/labels-seen.npy     <f4 [N, 14] +1/−1 (noisy tags on train)
-    /// FOLDER/{train,test}/labels-unseen.npy   <f4 [N, 8] +1/−1 (clean)
+    /// FOLDER/{train,test}/labels-seen.npy     <f4 [N, 18] +1/−1 (noisy tags on train)
+    /// FOLDER/{train,test}/labels-unseen.npy   <f4 [N, 4] +1/−1 (clean)
     /// FOLDER/{train,test}/labels-gzsl.npy     <f4 [N, 22] seen then unseen
     /// ```
     /// Everything is written into a temporary sibling folder and renamed into place at the end,

@@ -38,6 +38,9 @@ public struct Text4VisSettings: Codable, Sendable, Equatable {
 
     /// The recipe's defaults.
     public init() {
+        // The still world of 1–3 objects of radius 6–13 (``SyntheticWorldConfiguration``'s
+        // defaults; Docs/Text4Vis.md measured on it), not the demo's crowded one.
+        demo.world = SyntheticWorldConfiguration()
         videoTuning.steps = 400
         videoTuning.batchSize = 64
         videoTuning.learningRate = 5e-4

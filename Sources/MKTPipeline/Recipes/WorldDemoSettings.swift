@@ -8,8 +8,9 @@ import MKTDistill
 /// trained on it (image-tower pre-training, then LiT), and MKT, at sizes that run end to end in
 /// minutes on two cores.
 public struct WorldDemoSettings: Codable, Sendable, Equatable {
-    /// The world (64 px images, 1–3 objects).
-    public var world = SyntheticWorldConfiguration()
+    /// The world: 64 px images of 2–5 small objects (radius 4–9 px), so that one global
+    /// embedding partly misses some and the local stream has something to find.
+    public var world: SyntheticWorldConfiguration
     /// Downstream training images (seen labels only, noisy tags).
     public var trainImages = 2000
     /// Downstream test images (all labels, clean).
@@ -35,6 +36,11 @@ public struct WorldDemoSettings: Codable, Sendable, Equatable {
 
     /// The demo's defaults.
     public init() {
+        world = SyntheticWorldConfiguration()
+        world.minObjects = 2
+        world.maxObjects = 5
+        world.minRadius = 4
+        world.maxRadius = 9
         pretraining = PretrainingConfiguration()
         pretraining.steps = 200
         pretraining.batchSize = 64
@@ -47,15 +53,15 @@ public struct WorldDemoSettings: Codable, Sendable, Equatable {
         contrastive.warmupSteps = 40
         contrastive.checkpointEvery = 50
         distillation = DistillationConfiguration()
-        distillation.epochs = 4
+        distillation.epochs = 16
         distillation.warmupEpochs = 0.5
         distillation.batchSize = 64
-        distillation.topK = 8
+        distillation.topK = 4
         distillation.trainableBlocks = 2
         promptTuning = PromptTuningConfiguration()
         promptTuning.epochs = 2
         promptTuning.batchSize = 64
-        promptTuning.topK = 8
+        promptTuning.topK = 4
         promptTuning.template = "a {}"
     }
 

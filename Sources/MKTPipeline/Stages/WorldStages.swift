@@ -8,8 +8,8 @@ import MKTTokenizer
 import MKTTraining
 
 /// The synthetic world's downstream data (``MKTData/SyntheticWorld``), generated in memory:
-/// training images with noisy seen tags (shapes, backgrounds, textures), test images with every
-/// label clean; the colours are the unseen labels.
+/// training images with noisy seen tags (shapes, backgrounds, textures, four colours), test
+/// images with every label clean; the other four colours are the unseen labels.
 ///
 /// Pixels are made for the teacher's image size and used as they are by teacher and student.
 public struct SyntheticWorldData: Stage {

@@ -9,9 +9,10 @@ struct SynthWorldCommand: ParsableCommand {
         commandName: "synth-world",
         abstract: "Write a seeded synthetic multi-label data set: images, captions, seen (noisy) and unseen (clean) labels.",
         discussion: """
-        Scenes of 1-3 objects (8 shapes x 8 colours, 3 sizes, plain/striped/dotted) on sky, grass, sand \
-        or water. Seen labels: shapes, backgrounds, textures (noisy tags on train). Unseen labels: the \
-        colours (clean). Writes OUTPUT/{seen,unseen,gzsl}.txt, world.json and OUTPUT/{train,test}/ with \
+        Scenes of 2-5 small objects by default, the demo's world (8 shapes x 8 colours, 3 sizes, \
+        plain/striped/dotted) on sky, grass, sand or water. Seen labels: shapes, backgrounds, textures \
+        and the colours red, green, blue, black (noisy tags on train). Unseen labels: the colours \
+        orange, yellow, purple, pink (clean). Writes OUTPUT/{seen,unseen,gzsl}.txt, world.json and OUTPUT/{train,test}/ with \
         images.txt, images/, captions.txt, labels-seen.npy, labels-unseen.npy, labels-gzsl.npy. \
         The same options give the same bytes.
         """)
@@ -22,8 +23,10 @@ struct SynthWorldCommand: ParsableCommand {
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Image size S (S x S pixels).") var size = 64
     @Option(help: "Image format: png (lossless) or jpeg.") var format = "png"
-    @Option(parsing: .unconditional, help: "The fewest objects per image.") var minObjects = 1
-    @Option(parsing: .unconditional, help: "The most objects per image.") var maxObjects = 3
+    @Option(parsing: .unconditional, help: "The fewest objects per image.") var minObjects = 2
+    @Option(parsing: .unconditional, help: "The most objects per image.") var maxObjects = 5
+    @Option(parsing: .unconditional, help: "The smallest object radius, in pixels of a 64 x 64 image.") var minRadius = 4.0
+    @Option(parsing: .unconditional, help: "The largest object radius, in pixels of a 64 x 64 image.") var maxRadius = 9.0
     @Option(parsing: .unconditional, help: "Chance that a true seen tag is dropped (training split).") var tagDropRate = 0.15
     @Option(parsing: .unconditional, help: "Chance that a false seen tag is added (training split).") var spuriousTagRate = 0.02
 
@@ -35,6 +38,8 @@ struct SynthWorldCommand: ParsableCommand {
         try OptionCheck.integer("--size", size, in: SyntheticWorldConfiguration.imageSizes)
         try OptionCheck.integer("--min-objects", minObjects, in: SyntheticWorldConfiguration.objectCounts)
         try OptionCheck.integer("--max-objects", maxObjects, in: minObjects...SyntheticWorldConfiguration.objectCounts.upperBound)
+        try OptionCheck.number("--min-radius", minRadius, in: SyntheticWorldConfiguration.radii)
+        try OptionCheck.number("--max-radius", maxRadius, in: minRadius...SyntheticWorldConfiguration.radii.upperBound)
         try OptionCheck.number("--tag-drop-rate", tagDropRate, in: 0...1)
         try OptionCheck.number("--spurious-tag-rate", spuriousTagRate, in: 0...1)
     }
@@ -45,6 +50,8 @@ struct SynthWorldCommand: ParsableCommand {
         settings.imageSize = size
         settings.minObjects = minObjects
         settings.maxObjects = maxObjects
+        settings.minRadius = minRadius
+        settings.maxRadius = maxRadius
         settings.tagDropRate = tagDropRate
         settings.spuriousTagRate = spuriousTagRate
         let world = try SyntheticWorld(settings)
