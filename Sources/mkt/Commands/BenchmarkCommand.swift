@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "The whole method on a synthetic world, nothing downloaded: train a small teacher, distil, prompt-tune, report.",
         discussion: """
-        About 10 minutes on 2 cores. Writes RUN-DIR (default runs/demo) and a report; running it again \
+        About 5 minutes on 2 cores. Writes RUN-DIR (default runs/demo) and a report; running it again \
         skips finished stages and resumes an interrupted one.
         """)
 
