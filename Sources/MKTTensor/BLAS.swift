@@ -4,8 +4,12 @@ import MKTSupport
 
 /// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw pointers, on every core.
 ///
-/// Large products are split into row (or column) blocks of C, one per worker of ``Parallel``,
-/// each computed by single-threaded OpenBLAS. OpenBLAS's own thread pool is not used: its idle
+/// Large products are split into row (or column) blocks of C, ``BLAS/splitParts`` of them, run
+/// on the workers of ``Parallel``, each computed by single-threaded OpenBLAS. The blocks depend
+/// on the product and the machine, never on the process's worker count: a GEMM kernel's rounding
+/// may depend on the shape it is given (OpenBLAS's Zen/Haswell kernels do, its SkylakeX ones do
+/// not), so a process with one thread (`mpirun -np 2` on two cores, `MKT_THREADS=1`) computes
+/// every row exactly as a process with all the cores. OpenBLAS's own thread pool is not used: its idle
 /// workers spin (calling `sched_yield`) after every GEMM and compete for the two cores with the
 /// kernels that run between GEMMs (softmax, layer norm, activations), and switching its thread
 /// count for the per-head attention GEMMs costs a further round trip through its pool. With one
@@ -36,6 +40,12 @@ public enum BLAS {
     /// Rows (or columns) per block are rounded to a multiple of this (the kernels' register tile).
     static let blockAlignment = 16
 
+    /// The blocks a large product is split into: the machine's cores (at most 8, as
+    /// ``Parallel/workers``), whatever this process's worker count. Processes sharing a machine
+    /// (`mpirun -np N`) run the blocks in turn on fewer workers (two blocks of a ViT-B/16 linear
+    /// layer on one thread cost within 2% of one call) and get the same bits.
+    public static let splitParts = max(1, min(8, Parallel.coreCount))
+
     /// Sets OpenBLAS to one thread if it is not (its thread count is process-wide, starts at the
     /// core count and may be changed by anyone), after the kernels are corrected once
     /// (``GEMMBackend/current``); the caller holds ``lock``. Cheap reads.
@@ -44,14 +54,15 @@ public enum BLAS {
         if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
     }
 
-    /// The split product; the caller holds ``lock``.
+    /// The split product on `workers` threads (at most ``Parallel/workers``); the caller holds
+    /// ``lock``.
     static func parallelSgemm(
         _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.workers
     ) {
         useOneOpenBLASThread()
-        let parts = Parallel.workers
+        let parts = splitParts
         let minimum = parts * blockAlignment
         guard parts > 1, m * n * k >= splitThreshold, m >= minimum || n >= minimum else {
             sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
@@ -60,7 +71,7 @@ public enum BLAS {
         // Split the longer side of C (rows when they suffice: A's packing is then not repeated).
         let byRows = m >= minimum
         let length = byRows ? m : n
-        WorkerPool.shared.run(parts: parts) { part in
+        func block(_ part: Int) {
             let lo = blockStart(part, of: parts, length: length)
             let hi = blockStart(part + 1, of: parts, length: length)
             guard lo < hi else { return }
@@ -73,6 +84,15 @@ public enum BLAS {
                 sgemm(transposeA, transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
                       a, lda: lda, b + (transposeB ? lo * ldb : lo), ldb: ldb, beta: beta, c + lo, ldc: ldc)
             }
+        }
+        // Each worker runs a contiguous run of blocks (one each when there are enough workers).
+        let workers = max(1, min(workers, Parallel.workers, parts))
+        if workers == 1 {
+            for part in 0..<parts { block(part) }
+            return
+        }
+        WorkerPool.shared.run(parts: workers) { worker in
+            for part in Parallel.chunk(parts, part: worker, parts: workers) { block(part) }
         }
     }
 

@@ -20,11 +20,13 @@ import TestSupport
         #expect(embeddings.shape == reference.shape)
         #expect(allClose(embeddings.scalars, reference.floats(), atol: 1e-5, rtol: 1e-5))
         #expect(done == [4, 8, 11])
-        // The same rows whatever the batch size: each batch is computed as a direct call.
-        let pixels = try files.pixels([9, 10])
-        #expect(pixels.shape == [2, 3, 224, 224])
+        // Each batch is computed as a direct call on its rows (the last batch is rows 8–10). Only
+        // the same batch is bit for bit: a GEMM's rounding may depend on its row count (OpenBLAS's
+        // Zen kernels do), so other batch sizes agree to rounding.
+        let pixels = try files.pixels([8, 9, 10])
+        #expect(pixels.shape == [3, 3, 224, 224])
         let direct = Tape.withoutRecording { clip.imageFeatures(pixels) }
-        #expect(embeddings.slice(axis: 0, 9..<11).scalars == direct.scalars)
+        #expect(embeddings.slice(axis: 0, 8..<11).scalars == direct.scalars)
         let one = try files.map(batchSize: 1) { clip.imageFeatures($0) }
         #expect(maxAbsDifference(one.scalars, embeddings.scalars) < 1e-5)
     }

@@ -1,6 +1,6 @@
 import Foundation
 import MKTSupport
-import MKTTensor
+@testable import MKTTensor
 import Testing
 
 /// The split GEMM (row or column blocks of C over the workers) against a naive product in Double,
@@ -53,6 +53,37 @@ import Testing
             for transposeB in [false, true] {
                 check(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
             }
+        }
+    }
+
+    /// The blocks do not depend on the worker count: one worker (a process of `mpirun -np 2` on
+    /// two cores) computes the bits that all workers compute, even with kernels whose rounding
+    /// depends on the shape they are given (OpenBLAS's Zen kernels).
+    @Test(arguments: [(1576, 768, 768, false, true), (197, 2304, 768, false, false), (64, 3000, 512, true, false)])
+    func oneWorkerComputesTheBitsOfAll(shape: (Int, Int, Int, Bool, Bool)) {
+        let (m, n, k, transposeA, transposeB) = shape
+        #expect(m * n * k >= BLAS.splitThreshold)
+        var rng = SplitMix64(seed: UInt64(m + n + k))
+        let a = Tensor.normal([m * k], using: &rng).scalars, b = Tensor.normal([k * n], using: &rng).scalars
+        func product(workers: Int) -> [Float] {
+            var c = [Float](repeating: 0, count: m * n)
+            BLAS.lock.lock()
+            defer { BLAS.lock.unlock() }
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.parallelSgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: 1,
+                                           pa.baseAddress!, lda: transposeA ? m : k, pb.baseAddress!, ldb: transposeB ? k : n,
+                                           beta: 0, pc.baseAddress!, ldc: n, workers: workers)
+                    }
+                }
+            }
+            return c
+        }
+        let all = product(workers: Parallel.workers)
+        for workers in [1, 2] {
+            let differing = zip(product(workers: workers), all).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(workers) worker(s): \(differing) of \(m * n) values differ")
         }
     }
 
