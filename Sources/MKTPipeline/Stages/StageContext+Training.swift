@@ -1,7 +1,6 @@
 import Foundation
 import MKTDistributed
 import MKTTraining
-import Synchronization
 
 extension StageContext {
     /// Runs a trainer (``MKTTraining/TrainingSession``) in the run folder `output` inside this
@@ -49,23 +48,5 @@ extension StageContext {
             }
             return isCancelled ? .stop : .more
         }
-    }
-}
-
-/// Measures the rate of steps since training (re)started.
-final class TrainingClock: Sendable {
-    /// When training (re)started, and at which step.
-    private let origin = Mutex((started: Date(), first: 0))
-
-    func start(at step: Int) {
-        origin.withLock { $0 = (Date(), step) }
-    }
-
-    /// Seconds left for `total − done` steps at the rate so far.
-    func remaining(done: Int, total: Int) -> Double? {
-        let (started, first) = origin.withLock { $0 }
-        let steps = done - first
-        guard steps > 0 else { return nil }
-        return Date().timeIntervalSince(started) / Double(steps) * Double(max(0, total - done))
     }
 }

@@ -87,22 +87,20 @@ final class ProgressRenderer: @unchecked Sendable {
     /// `.stop` after Ctrl-C.
     func training(_ label: String) -> (TrainingEvent) -> TrainingControl {
         Interrupt.allowStopping()
-        var first = 0, began = Date(), endless = false
+        let clock = TrainingClock()
+        var endless = false
         var evaluation: [String: Double] = [:]
         return { [self] event in
             lock.withLock {
                 switch event {
                 case let .started(step, total, images):
-                    first = step
-                    began = Date()
+                    clock.start(at: step)
                     endless = images == nil
                     line("\(label): " + (images.map { "\($0) images, " } ?? "") + "\(total) steps"
                          + (step > 0 ? ", resuming at step \(step)" : ""))
                 case let .step(log, total):
-                    let done = log.step - first
-                    let eta = done > 0 ? Date().timeIntervalSince(began) / Double(done) * Double(max(0, total - log.step)) : nil
                     render(label, StageProgress(unit: "step", done: log.step, total: total, epoch: endless ? nil : log.epoch, loss: log.loss,
-                                                learningRate: log.lr, secondsRemaining: eta,
+                                                learningRate: log.lr, secondsRemaining: clock.remaining(done: log.step, total: total),
                                                 metrics: log.metrics.merging(evaluation) { step, _ in step }))
                 case let .epochFinished(epoch):
                     if !isTerminal { line("\(label): epoch \(epoch + 1) done") }
@@ -115,7 +113,7 @@ final class ProgressRenderer: @unchecked Sendable {
                     if stopped {
                         line("\(label): interrupted after \(steps) steps; the checkpoint is intact, continue with --resume")
                     } else {
-                        line("\(label): finished after \(steps) steps in \(Self.duration(Date().timeIntervalSince(began)))")
+                        line("\(label): finished after \(steps) steps in \(Self.duration(clock.elapsed))")
                     }
                 }
             }
