@@ -1,6 +1,7 @@
 import Foundation
 import MKTCLIP
 import MKTData
+import MKTDistributed
 import MKTMetrics
 import MKTReports
 import MKTTensor
@@ -85,9 +86,14 @@ public struct VideoWorldData: Stage {
         context.note("embedding \(settings.teacherClips) tuning clips of \(videos.frames) frames")
         let tuning = FrameFeatures.embedding(videos, split: .teacher, count: settings.teacherClips, model: teacher.clip)
         let folder = context.path("clips"), format = settings.clipFormat
-        if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
         context.note("writing \(settings.trainClips) + \(settings.testClips) clips as \(format.rawValue) to \(folder)")
-        try videos.write(to: folder, trainClips: settings.trainClips, testClips: settings.testClips, format: format)
+        // Under MPI rank 0 alone writes the clips (every rank replacing the folder raced) and the
+        // others wait for them: every rank decodes its share below.
+        if try SavedArtifacts.isWriter() {
+            if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+            try videos.write(to: folder, trainClips: settings.trainClips, testClips: settings.testClips, format: format)
+        }
+        try ProcessGroup.world().barrier()
         func embed(_ split: WorldSplit, _ count: Int) throws -> FrameFeatures {
             context.note("decoding and embedding \(count) \(split.rawValue) clips")
             let paths = (0..<count).map { folder + "/" + SyntheticVideoWorld.clipPath(split, $0, format: format) }
