@@ -85,12 +85,9 @@ public enum BLAS {
                       a, lda: lda, b + (transposeB ? lo * ldb : lo), ldb: ldb, beta: beta, c + lo, ldc: ldc)
             }
         }
-        // Each worker runs a contiguous run of blocks (one each when there are enough workers).
+        // Each worker runs a contiguous run of blocks (one each when there are enough workers;
+        // all of them on the calling thread when it is the only one).
         let workers = max(1, min(workers, Parallel.workers, parts))
-        if workers == 1 {
-            for part in 0..<parts { block(part) }
-            return
-        }
         WorkerPool.shared.run(parts: workers) { worker in
             for part in Parallel.chunk(parts, part: worker, parts: workers) { block(part) }
         }

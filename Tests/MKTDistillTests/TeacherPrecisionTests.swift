@@ -31,11 +31,9 @@ import TestSupport
     /// The images with at least one positive label: a step over all of them computes every
     /// tower on the same rows (a GEMM's rounding may depend on its row count).
     func positiveData() throws -> PreprocessedImages {
-        let all = try data(), l = all.labelCount
+        let all = try data()
         let rows = (0..<all.count).filter { all.hasPositive($0) }
-        let x = try pixels(), labels = try inputs.floats("labels")
-        return PreprocessedImages(pixels: Tensor.concatenate(rows.map { x.slice(axis: 0, $0..<($0 + 1)) }, axis: 0),
-                                  labels: rows.flatMap { labels[($0 * l)..<(($0 + 1) * l)] }, labelCount: l)
+        return PreprocessedImages(pixels: try all.pixels(rows, epoch: 0), labels: all.labels(of: rows), labelCount: all.labelCount)
     }
 
     func trainer(_ precision: Precision?, cache: Bool = true, positiveOnly: Bool = false) throws -> DistillationTrainer {
