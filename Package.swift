@@ -58,6 +58,9 @@ let package = Package(
                        providers: [.apt(["libopenmpi-dev"])]),
         // cpuid and xgetbv: the CPU's vendor, family, model and usable instruction sets.
         .target(name: "CCPUID", path: "Sources/CCPUID"),
+        // The softmax and QuickGELU row kernels, compiled for AVX2 and for the baseline, picked
+        // by the CPU's features (the same bits either way).
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels"),
         // A small C shim that catches libpng's longjmp, libjpeg's error_exit and libtiff's
         // messages, with GIF and BMP decoders of its own.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CWebP", "CTIFF"], path: "Sources/CImageCodecs"),
@@ -71,7 +74,7 @@ let package = Package(
 
         // Core.
         .target(name: "MKTSupport"),
-        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS", "CCPUID", "CDNNL"]),
+        .target(name: "MKTTensor", dependencies: ["MKTSupport", "CBLAS", "CCPUID", "CDNNL", "CVectorKernels"]),
         .target(name: "MKTFormats", dependencies: ["MKTSupport"]),
         .target(name: "MKTNN", dependencies: ["MKTFormats", "MKTTensor", "MKTSupport"]),
         .target(name: "MKTOptim", dependencies: ["MKTNN", "MKTFormats", "MKTTensor"]),

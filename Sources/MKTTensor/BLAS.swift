@@ -29,6 +29,27 @@ public func sgemm(
                        beta: beta, c, ldc: ldc)
 }
 
+/// The work on one block of C: its rows and its columns.
+public typealias GEMMBlockWork = (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
+
+/// ``sgemm(_:_:m:n:k:alpha:_:lda:_:ldb:beta:_:ldc:)`` with element-wise work on C around each
+/// block's product, by the thread that computes the block: `before` (e.g. filling C with a bias
+/// for beta = 1) and `after` (e.g. an activation) see the block while it is in that core's cache,
+/// and a layer needs one round through the workers instead of three. Both must touch only the
+/// elements of C in the block they are given (the blocks are as without them).
+@inline(__always)
+public func sgemm(
+    _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int,
+    before: GEMMBlockWork?, after: GEMMBlockWork?
+) {
+    BLAS.lock.lock()
+    defer { BLAS.lock.unlock() }
+    BLAS.parallelSgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
+                       beta: beta, c, ldc: ldc, before: before, after: after)
+}
+
 /// Access to OpenBLAS, always single-threaded (threads come from ``Parallel``).
 public enum BLAS {
     /// Held for every top-level GEMM and while per-head GEMMs run (``Tensor/forEachHead(_:_:)``).
@@ -59,13 +80,16 @@ public enum BLAS {
     static func parallelSgemm(
         _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.workers
+        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, workers: Int = Parallel.workers,
+        before: GEMMBlockWork? = nil, after: GEMMBlockWork? = nil
     ) {
         useOneOpenBLASThread()
         let parts = splitParts
         let minimum = parts * blockAlignment
         guard parts > 1, m * n * k >= splitThreshold, m >= minimum || n >= minimum else {
+            before?(0..<m, 0..<n)
             sgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+            after?(0..<m, 0..<n)
             return
         }
         // Split the longer side of C (rows when they suffice: A's packing is then not repeated).
@@ -75,6 +99,8 @@ public enum BLAS {
             let lo = blockStart(part, of: parts, length: length)
             let hi = blockStart(part + 1, of: parts, length: length)
             guard lo < hi else { return }
+            before?(byRows ? lo..<hi : 0..<m, byRows ? 0..<n : lo..<hi)
+            defer { after?(byRows ? lo..<hi : 0..<m, byRows ? 0..<n : lo..<hi) }
             if byRows {
                 // Rows lo..<hi of op(A) (columns of A when it is transposed) and of C.
                 sgemm(transposeA, transposeB, m: hi - lo, n: n, k: k, alpha: alpha,

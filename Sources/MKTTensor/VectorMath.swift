@@ -1,3 +1,5 @@
+import CVectorKernels
+
 /// Vectorised transcendental functions for the hot kernels (softmax, sigmoid, QuickGELU).
 ///
 /// `exp` follows the classic Cephes scheme: `x = n·ln2 + r` with `n = round(x·log2 e)` and `ln 2`
@@ -91,25 +93,31 @@ public enum VectorMath {
         return m.max()
     }
 
+    /// The instruction set the C row kernels run with: `"AVX2"` or `"baseline"`.
+    public static var rowKernels: String { mkt_vector_kernels_avx2() != 0 ? "AVX2" : "baseline" }
+
+    /// Runs `body` with the C row kernels on their baseline variant, also on an AVX2 CPU (for
+    /// comparing the variants; both compute the same bits, so other work is not affected).
+    public static func withBaselineRowKernels<T>(_ body: () throws -> T) rethrows -> T {
+        mkt_vector_kernels_use_baseline(1)
+        defer { mkt_vector_kernels_use_baseline(0) }
+        return try body()
+    }
+
     /// `p[i] = exp(p[i] − shift)` in place; returns the sum of the results.
+    ///
+    /// The C row kernel (`CVectorKernels`, AVX2 where the CPU has it): the same bits as ``exp(_:)``
+    /// over 16-lane vectors with the tail padded by −∞, the lane sums added lane 0 to 15.
     @inline(__always)
     public static func expShiftedSum(_ p: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
-        var s = V(repeating: 0)
-        var i = 0
-        let m = V(repeating: shift)
-        while i + 16 <= count {
-            let e = exp(UnsafeRawPointer(p + i).loadUnaligned(as: V.self) - m)
-            UnsafeMutableRawPointer(p + i).storeBytes(of: e, as: V.self)
-            s += e
-            i += 16
-        }
-        if i < count {
-            // The tail in one vector; padding lanes are exp(−∞) = 0.
-            let e = exp(load(p + i, count: count - i, padding: -.infinity) - m)
-            store(e, to: p + i, count: count - i)
-            s += e
-        }
-        return s.sum()
+        mkt_exp_shifted_sum(p, count, shift)
+    }
+
+    /// `dst[i] = x · σ(1.702 · x)` with `x = src[i]` (QuickGELU; `src` may equal `dst`): the C row
+    /// kernel, the same bits as `x * sigmoid(1.702 * x)` with ``sigmoid(_:)``.
+    @inline(__always)
+    public static func quickGELU(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        mkt_quick_gelu(src, dst, count)
     }
 
     /// `p[i] *= factor`.

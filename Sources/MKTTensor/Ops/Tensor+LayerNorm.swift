@@ -16,11 +16,8 @@ extension Tensor {
         Parallel.forEachChunk(rows, cost: c * 3) { range in
             for r in range {
                 let x = px + r * c, y = po + r * c
-                var s: Double = 0
-                for j in 0..<c { s += Double(x[j]) }
-                let mu = s / Double(c)
-                var v: Double = 0
-                for j in 0..<c { let d = Double(x[j]) - mu; v += d * d }
+                let mu = Tensor.sumInDouble(x, count: c) { $0 } / Double(c)
+                let v = Tensor.sumInDouble(x, count: c) { let d = $0 - mu; return d * d }
                 let inv = 1 / (v / Double(c) + Double(epsilon)).squareRoot()
                 let m = Float(mu), rs = Float(inv)
                 pm[r] = m
@@ -71,6 +68,21 @@ extension Tensor {
             _ = (mean, rstd)  // keep the saved statistics alive until backward has run
             return [gx, gw, gb]
         }
+    }
+
+    /// `Σ f(Double(p[j]))` over `count` elements in eight interleaved partial sums (j mod 8), added
+    /// in order at the end: one running sum is a chain of dependent additions (4 cycles each).
+    @inline(__always)
+    static func sumInDouble(_ p: UnsafePointer<Float>, count: Int, _ f: (Double) -> Double) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+        var j = 0
+        while j + 8 <= count {
+            s0 += f(Double(p[j])); s1 += f(Double(p[j + 1])); s2 += f(Double(p[j + 2])); s3 += f(Double(p[j + 3]))
+            s4 += f(Double(p[j + 4])); s5 += f(Double(p[j + 5])); s6 += f(Double(p[j + 6])); s7 += f(Double(p[j + 7]))
+            j += 8
+        }
+        while j < count { s0 += f(Double(p[j])); j += 1 }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
     }
 
     /// `x / ‖x‖₂` along `axis` (composite: gradients come from its primitives).

@@ -28,8 +28,9 @@ public enum FusedActivation: String, Sendable, CaseIterable {
 //
 // x [..., I], W [O, I], b [O] (optional), residual [..., O] (optional, only without activation).
 // The output rows are first filled with `b` (plus the residual), then ONE sgemm over all
-// M = x.count / I rows accumulates into them with beta = 1; the activation runs in a parallel
-// pass that keeps the pre-activation for backward (in place when nothing is recorded).
+// M = x.count / I rows accumulates into them with beta = 1, then the activation runs, keeping the
+// pre-activation for backward (in place when nothing is recorded). The fill and the activation
+// run on each block of the split GEMM, by its thread, right before and after its product.
 // With a bf16 copy of W (Precision.bf16, inference) that GEMM is `bf16gemm`: x is rounded to
 // bf16 at its input, products accumulate in f32 onto the f32 bias/residual rows; the bias, the
 // residual and the activation stay f32.
@@ -47,44 +48,55 @@ extension Tensor {
         let outShape = Array(shape.dropLast()) + [o]
         let pre = TensorStorage(count: m * o)
         let py = pre.pointer
-        // Initialise C with the bias and the residual, so the GEMM adds onto them.
+        // Backward needs the pre-activation; without a tape the activation runs in place.
+        let recording = Tape.isRecording
+            && (node != nil || weight.node != nil || bias?.node != nil || residual?.node != nil)
+        let post = activation != .none && recording ? TensorStorage(count: m * o) : pre
+        let pp = post.pointer
+        // C starts as the bias plus the residual, so the GEMM (beta = 1) adds onto them; both this
+        // and the activation run on each block of C by the thread that computes its product.
         let pb = bias?.storage.pointer, pr = residual?.storage.pointer
-        Parallel.forEachChunk(m, cost: o) { rows in
+        let fill: GEMMBlockWork = { rows, columns in
+            let c0 = columns.lowerBound, n = columns.count
             for r in rows {
-                let dst = py + r * o
+                let dst = py + r * o + c0, at = r * o + c0
                 switch (pb, pr) {
-                case let (b?, res?): for j in 0..<o { dst[j] = res[r * o + j] + b[j] }
-                case let (b?, nil): dst.update(from: b, count: o)
-                case let (nil, res?): dst.update(from: res + r * o, count: o)
-                case (nil, nil): dst.initialize(repeating: 0, count: o)
+                case let (b?, res?): for j in 0..<n { dst[j] = res[at + j] + b[c0 + j] }
+                case let (b?, nil): dst.update(from: b + c0, count: n)
+                case let (nil, res?): dst.update(from: res + at, count: n)
+                case (nil, nil): dst.initialize(repeating: 0, count: n)
                 }
+            }
+        }
+        func activate(_ start: Int, _ n: Int) {
+            switch activation {
+            case .none: break
+            case .quickGELU: VectorMath.quickGELU(py + start, pp + start, count: n)
+            case .relu: VectorMath.map(py + start, pp + start, count: n) { VectorMath.maximum($0, .zero) }
+            case .gelu: for j in start..<(start + n) { pp[j] = activation.apply(py[j]) }
+            }
+        }
+        let activateBlock: GEMMBlockWork? = activation == .none ? nil : { rows, columns in
+            if columns.count == o {
+                activate(rows.lowerBound * o, rows.count * o)
+            } else {
+                for r in rows { activate(r * o + columns.lowerBound, columns.count) }
             }
         }
         if let bf16Weight {
             precondition(bf16Weight.rows == o && bf16Weight.columns == i, "linear: bf16 weight for \(weight.shape)")
+            Parallel.forEachChunk(m, cost: o) { fill($0, 0..<o) }
             bf16gemm(m: m, storage.pointer, bf16Weight, py, accumulate: true)
+            if let activateBlock { Parallel.forEachChunk(m, cost: o * 8) { activateBlock($0, 0..<o) } }
         } else if m > 0 && o > 0 && i > 0 {
             sgemm(false, true, m: m, n: o, k: i, storage.pointer, lda: i, weight.storage.pointer, ldb: i,
-                  beta: 1, py, ldc: o)
+                  beta: 1, py, ldc: o, before: fill, after: activateBlock)
+        } else {
+            fill(0..<m, 0..<o)
+            activateBlock?(0..<m, 0..<o)
         }
         let preTensor = Tensor(shape: outShape, storage: pre)
-        var out = preTensor
-        // Backward needs the pre-activation; without a tape the activation runs in place.
-        let recording = Tape.isRecording
-            && (node != nil || weight.node != nil || bias?.node != nil || residual?.node != nil)
-        if activation != .none {
-            let post = recording ? TensorStorage(count: m * o) : pre
-            let pp = post.pointer
-            Parallel.forEachChunk(m, cost: o * 8) { rows in
-                let start = rows.lowerBound * o, n = rows.count * o
-                switch activation {
-                case .quickGELU: VectorMath.map(py + start, pp + start, count: n) { $0 * VectorMath.sigmoid(1.702 * $0) }
-                case .relu: VectorMath.map(py + start, pp + start, count: n) { VectorMath.maximum($0, .zero) }
-                default: for j in start..<(start + n) { pp[j] = activation.apply(py[j]) }
-                }
-            }
-            out = Tensor(shape: outShape, storage: post)
-        }
+        let out = activation == .none ? preTensor : Tensor(shape: outShape, storage: post)
         let x = detached(), w = weight.detached()
         let needX = node != nil, needW = weight.node != nil, needB = bias?.node != nil
         var inputs = [self, weight]
