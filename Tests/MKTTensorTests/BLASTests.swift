@@ -87,6 +87,58 @@ import Testing
         }
     }
 
+    /// `before` and `after` (a layer's bias fill and activation) see each element of C once, in
+    /// blocks of rows, or of columns for a short product with `shortByColumns`; the product is
+    /// the plain GEMM's, and one worker computes the bits of all.
+    @Test(arguments: [(1576, 768, 768, false), (197, 2304, 768, true), (197, 2304, 768, false), (5, 7, 3, true)])
+    func blockWorkSeesEveryElementOnce(shape: (Int, Int, Int, Bool)) {
+        let (m, n, k, shortByColumns) = shape
+        var rng = SplitMix64(seed: UInt64(m * 3 + n + k))
+        let a = Tensor.normal([m * k], using: &rng).scalars, b = Tensor.normal([n * k], using: &rng).scalars
+        let bias = Tensor.normal([n], using: &rng).scalars
+        func product(workers: Int) -> (c: [Float], seen: [Int], columnBlocks: Bool) {
+            var c = [Float](repeating: .nan, count: m * n)
+            var seen = [Int](repeating: 0, count: m * n)
+            var columnBlocks = false
+            let lock = NSLock()
+            BLAS.lock.lock()
+            defer { BLAS.lock.unlock() }
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        seen.withUnsafeMutableBufferPointer { ps in
+                            let p = pc.baseAddress!, counts = ps.baseAddress!
+                            BLAS.parallelSgemm(false, true, m: m, n: n, k: k, alpha: 1, pa.baseAddress!, lda: k,
+                                               pb.baseAddress!, ldb: k, beta: 1, p, ldc: n, workers: workers,
+                                               before: { rows, columns in
+                                                   for r in rows { for j in columns { p[r * n + j] = bias[j]; counts[r * n + j] += 1 } }
+                                                   if columns.count < n { lock.lock(); columnBlocks = true; lock.unlock() }
+                                               },
+                                               after: { rows, columns in
+                                                   for r in rows { for j in columns { p[r * n + j] *= 2; counts[r * n + j] += 10 } }
+                                               }, shortByColumns: shortByColumns)
+                        }
+                    }
+                }
+            }
+            return (c, seen, columnBlocks)
+        }
+        let all = product(workers: Parallel.workers)
+        #expect(all.seen.allSatisfy { $0 == 11 }, "every element filled once and finished once")
+        let splits = BLAS.splitParts > 1 && m * n * k >= BLAS.splitThreshold
+        #expect(all.columnBlocks == (splits && shortByColumns && m < BLAS.shortRows))
+        var worst: Float = 0
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = Double(bias[j])
+                for p in 0..<k { s += Double(a[i * k + p]) * Double(b[j * k + p]) }
+                worst = max(worst, abs(all.c[i * n + j] - Float(2 * s)) / (1 + abs(Float(2 * s))))
+            }
+        }
+        #expect(worst < 1e-4)
+        #expect(product(workers: 1).c.map(\.bitPattern) == all.c.map(\.bitPattern))
+    }
+
     @Test func smallProductsAreExactToo() {
         check(m: 5, n: 7, k: 3, transposeA: true, transposeB: false)
         check(m: 1, n: 1, k: 1, transposeA: false, transposeB: true)

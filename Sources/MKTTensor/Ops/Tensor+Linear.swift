@@ -90,7 +90,7 @@ extension Tensor {
             if let activateBlock { Parallel.forEachChunk(m, cost: o * 8) { activateBlock($0, 0..<o) } }
         } else if m > 0 && o > 0 && i > 0 {
             sgemm(false, true, m: m, n: o, k: i, storage.pointer, lda: i, weight.storage.pointer, ldb: i,
-                  beta: 1, py, ldc: o, before: fill, after: activateBlock)
+                  beta: 1, py, ldc: o, before: fill, after: activateBlock, shortByColumns: true)
         } else {
             fill(0..<m, 0..<o)
             activateBlock?(0..<m, 0..<o)
