@@ -111,9 +111,10 @@ struct OneLineError: Error, CustomStringConvertible {
 enum MKTVersion {
     static let string = "0.1.0"
 
-    /// `mkt --version`: the version, the CPU and the GEMM backend with the kernels in use.
+    /// `mkt --version`: the version, the CPU, the GEMM backend with the kernels in use and the
+    /// instruction set of the row kernels (softmax, QuickGELU).
     static var full: String {
         let backend = GEMMBackend.current
-        return "\(string)\ncpu: \(backend.cpu.summary)\ngemm: \(backend.summary)"
+        return "\(string)\ncpu: \(backend.cpu.summary)\ngemm: \(backend.summary)\nrow kernels: \(VectorMath.rowKernels)"
     }
 }

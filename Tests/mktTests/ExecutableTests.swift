@@ -53,6 +53,7 @@ import Testing
         let gemm = lines.first { $0.hasPrefix("gemm: OpenBLAS") }.map(String.init) ?? ""
         #expect(!gemm.isEmpty, "\(result.stdout)")
         let features = Set((lines.first { $0.hasPrefix("cpu: ") } ?? "").split(separator: " "))
+        #expect(lines.contains(features.contains("avx2") ? "row kernels: AVX2" : "row kernels: baseline"), "\(result.stdout)")
         if features.contains("avx2") && features.contains("fma") {
             #expect(!gemm.contains("(SSE)"), "\(gemm)")
             #expect(gemm.contains("the library chose Prescott, replaced by features"), "\(gemm)")

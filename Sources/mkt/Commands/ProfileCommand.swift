@@ -58,6 +58,7 @@ struct ProfileCommand: ParsableCommand {
         let backend = GEMMBackend.current
         print("cpu: \(backend.cpu.summary)")
         print("gemm: \(backend.summary)")
+        print("row kernels: \(VectorMath.rowKernels)")
         var rng = SplitMix64(seed: 1)
         var times: [Double] = []
         var work: () -> Void
