@@ -16,40 +16,29 @@ import MKTSupport
 /// set of threads for everything, neither happens. The split blocks are as fast as OpenBLAS's
 /// own threading (`Benchmarks/`: `matmul.tensor.N` vs `matmul.sgemm.N`).
 ///
+/// `before` and `after` do element-wise work on C around each block's product, by the thread
+/// that computes the block: `before` (e.g. filling C with a bias for beta = 1) and `after` (e.g.
+/// an activation) see the block while it is in that core's cache, and a layer needs one round
+/// through the workers instead of three. Both must touch only the elements of C in the block they
+/// are given (the blocks are as without them). With `shortByColumns`, a product of fewer than
+/// ``BLAS/shortRows`` rows is split by columns.
+///
 /// Calls are serialised by ``BLAS/lock`` (a single caller, the usual case, never waits).
 @inline(__always)
 public func sgemm(
     _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-    beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
-) {
-    BLAS.lock.lock()
-    defer { BLAS.lock.unlock() }
-    BLAS.parallelSgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
-                       beta: beta, c, ldc: ldc)
-}
-
-/// The work on one block of C: its rows and its columns.
-public typealias GEMMBlockWork = (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
-
-/// ``sgemm(_:_:m:n:k:alpha:_:lda:_:ldb:beta:_:ldc:)`` with element-wise work on C around each
-/// block's product, by the thread that computes the block: `before` (e.g. filling C with a bias
-/// for beta = 1) and `after` (e.g. an activation) see the block while it is in that core's cache,
-/// and a layer needs one round through the workers instead of three. Both must touch only the
-/// elements of C in the block they are given (the blocks are as without them). With
-/// `shortByColumns`, a product of fewer than ``BLAS/shortRows`` rows is split by columns.
-@inline(__always)
-public func sgemm(
-    _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int,
-    before: GEMMBlockWork?, after: GEMMBlockWork?, shortByColumns: Bool = false
+    before: GEMMBlockWork? = nil, after: GEMMBlockWork? = nil, shortByColumns: Bool = false
 ) {
     BLAS.lock.lock()
     defer { BLAS.lock.unlock() }
     BLAS.parallelSgemm(transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
                        beta: beta, c, ldc: ldc, before: before, after: after, shortByColumns: shortByColumns)
 }
+
+/// The work on one block of C: its rows and its columns.
+public typealias GEMMBlockWork = (_ rows: Range<Int>, _ columns: Range<Int>) -> Void
 
 /// Access to OpenBLAS, always single-threaded (threads come from ``Parallel``).
 public enum BLAS {
@@ -98,15 +87,17 @@ public enum BLAS {
             after?(0..<m, 0..<n)
             return
         }
-        // Split the longer side of C (rows when they suffice: A's packing is then not repeated).
+        // Split by rows when there are enough (A's packing is then not repeated), by columns when
+        // not, or for a short product with `shortByColumns` (B's packing is then not repeated).
         let byRows = m >= minimum && !(shortByColumns && m < shortRows && n >= minimum)
         let length = byRows ? m : n
         func block(_ part: Int) {
             let lo = blockStart(part, of: parts, length: length)
             let hi = blockStart(part + 1, of: parts, length: length)
             guard lo < hi else { return }
-            before?(byRows ? lo..<hi : 0..<m, byRows ? 0..<n : lo..<hi)
-            defer { after?(byRows ? lo..<hi : 0..<m, byRows ? 0..<n : lo..<hi) }
+            let rows = byRows ? lo..<hi : 0..<m, columns = byRows ? 0..<n : lo..<hi
+            before?(rows, columns)
+            defer { after?(rows, columns) }
             if byRows {
                 // Rows lo..<hi of op(A) (columns of A when it is transposed) and of C.
                 sgemm(transposeA, transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
@@ -126,7 +117,7 @@ public enum BLAS {
     }
 
     /// OpenBLAS's own multi-threaded GEMM on `threads` threads, without the split: the baseline
-    /// that `Benchmarks/` (`matmul.sgemm.N`) compares ``sgemm(_:_:m:n:k:alpha:_:lda:_:ldb:beta:_:ldc:)``
+    /// that `Benchmarks/` (`matmul.sgemm.N`) compares ``sgemm(_:_:m:n:k:alpha:_:lda:_:ldb:beta:_:ldc:before:after:shortByColumns:)``
     /// with. OpenBLAS is set back to one thread afterwards.
     public static func openBLASThreadedSgemm(
         threads: Int, _ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
