@@ -16,9 +16,10 @@ as a whole process per run instead (`mkt evaluate` vs a Python script that reads
 files), alternating too.
 
 Quiet machine. Before every run the driver waits (up to --max-wait s) until the cores used by
-other processes, measured from /proc/stat minus the two workers' own CPU time over --window
-seconds, are below --quiet; a run during which other processes used more than --quiet cores is
-repeated (up to --retries times). The table reports the largest other load of the runs kept.
+other processes, measured from /proc/stat over --window seconds, are below --quiet; a run during
+which other processes used more than --quiet cores is repeated (up to --retries times). Only the
+running worker's own CPU time is left out: the idle side counts as other load, since a runtime
+whose threads keep spinning after a run would slow the other side's next run unseen. The table reports the largest other load of the runs kept.
 
 Columns: the median time of --runs runs per side, ratio = theirs / ours (above 1: ours is
 faster), and each process's peak RSS (the kernel's ru_maxrss of the child, set-up included).
@@ -28,6 +29,11 @@ Runtimes. The embedding cases (image-*, text-*) are also run against the other C
 one row each, named `CASE [RUNTIME]`; the plain row is PyTorch FP32. Rows against a bf16 runtime
 run ours with --precision bf16 when --ours-bf16 is given. The header names the CPU (model, family,
 feature flags, from `mkt --version`) and the GEMM kernels ours runs.
+
+Shared machine. With --hog N every case is measured a second time with N busy-looping processes
+beside the two workers (started once both are ready, stopped after the case; not counted as
+other load), rows named `CASE (N hogs)`, and a second table gives each side's fall-off: its
+median time with the hogs over its quiet median (1.00x: unaffected).
 """
 import argparse
 import os
@@ -231,18 +237,32 @@ class ProcessWorker:
         return self.peak
 
 
-def measure(name, spec, args, folder, log):
+def start_hogs(count):
+    """`count` busy-looping processes (another user's work on a shared machine)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def stop_hogs(hogs):
+    for h in hogs:
+        h.kill()
+        h.wait()
+
+
+def measure(name, spec, args, folder, log, hogs=0):
     description, ours_argv, theirs_argv, mode = spec
+    if hogs:
+        noun = "hog" if hogs == 1 else "hogs"
+        name, description = f"{name} ({hogs} {noun})", f"{description}; {hogs} busy-looping process(es) beside it"
     log(f"{name}: {description}")
     logs = {side: os.path.join(folder, f"{name}-{side}.log") for side in ("ours", "theirs")}
     if mode == "serve":
         ours = ServeWorker(ours_argv, logs["ours"])
         theirs = ServeWorker(theirs_argv, logs["theirs"])
-        pids = lambda: [ours.p.pid, theirs.p.pid]  # noqa: E731
     else:
         ours = ProcessWorker(ours_argv, logs["ours"], folder)
         theirs = ProcessWorker(theirs_argv, logs["theirs"], folder)
-        pids = lambda: [w.pid for w in (ours, theirs) if w.pid]  # noqa: E731
+    hog_processes = start_hogs(hogs)
+    hog_pids = [h.pid for h in hog_processes]
     times = {"ours": [], "theirs": []}
     worst = 0.0
     try:
@@ -252,18 +272,20 @@ def measure(name, spec, args, folder, log):
                 order.reverse()
             for side, worker in order:
                 for attempt in range(args.retries + 1):
-                    wait_quiet(pids(), args, log)
-                    meter = LoadMeter(pids())
+                    # The idle side counts as other load: a runtime whose threads keep
+                    # spinning after its run would otherwise slow the next run unseen.
+                    wait_quiet(hog_pids, args, log)
+                    meter = LoadMeter(([worker.p.pid] if mode == "serve" else []) + hog_pids)
                     meter.start()
                     if mode == "process":
                         # The child's pid is known only once started: count other load as
                         # busy time minus the busy time this driver's children used.
-                        before = os.times()
+                        before, hog_before = os.times(), own_ticks(hog_pids)
                         seconds = worker.run()
-                        after = os.times()
+                        after, hog_used = os.times(), (own_ticks(hog_pids) - hog_before) / CLK_TCK
                         dt = max(meter_dt(meter), 1e-3)
                         own = (after.children_user + after.children_system - before.children_user
-                               - before.children_system)
+                               - before.children_system) + hog_used
                         other = max(0.0, (busy_ticks() - meter.busy) / CLK_TCK - own) / dt
                     else:
                         seconds = worker.run()
@@ -275,10 +297,16 @@ def measure(name, spec, args, folder, log):
                 worst = max(worst, other)
                 log(f"    {side} run {r + 1}: {seconds:.4f} s (other load {other:.2f})")
     finally:
+        stop_hogs(hog_processes)
         rss = {"ours": ours.finish(), "theirs": theirs.finish()}
     o, t = statistics.median(times["ours"]), statistics.median(times["theirs"])
-    return dict(case=name, description=description, ours=o, theirs=t, ratio=t / o, ours_rss=rss["ours"],
+    return dict(case=name, base=spec_name(name), hogs=hogs, description=description, ours=o, theirs=t, ratio=t / o,
+                ours_rss=rss["ours"],
                 theirs_rss=rss["theirs"], other=worst, ours_runs=times["ours"], theirs_runs=times["theirs"])
+
+
+def spec_name(name):
+    return name.split(" (")[0]
 
 
 def meter_dt(meter):
@@ -305,6 +333,19 @@ def table(rows):
     return "\n".join(lines)
 
 
+def fall_off_table(rows):
+    """Each side's hogged median over its quiet median, per case measured both ways."""
+    quiet = {r["base"]: r for r in rows if not r["hogs"]}
+    lines = ["| case | ours quiet | ours shared | ours fall-off | theirs quiet | theirs shared | theirs fall-off |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        q = quiet.get(r["base"]) if r["hogs"] else None
+        if q:
+            lines.append(f"| {r['case']} | {fmt_time(q['ours'])} | {fmt_time(r['ours'])} | {r['ours'] / q['ours']:.2f}x | "
+                         f"{fmt_time(q['theirs'])} | {fmt_time(r['theirs'])} | {r['theirs'] / q['theirs']:.2f}x |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="timed runs per side (median reported; at least 5)")
@@ -321,7 +362,11 @@ def main():
     ap.add_argument("--runtimes", default=",".join(RUNTIMES),
                     help=f"other runtimes of the embedding cases (comma-separated; '' for none; default {','.join(RUNTIMES)})")
     ap.add_argument("--ours-bf16", action="store_true", help="ours with --precision bf16 against bf16 runtimes")
+    ap.add_argument("--hog", type=int, default=0, metavar="N",
+                    help="also measure every row with N busy-looping processes beside it (a shared machine)")
     args = ap.parse_args()
+    if args.runs < 1 or args.hog < 0:
+        sys.exit("--runs must be at least 1 and --hog at least 0")
     names = args.cases.split(",") if args.cases else DEFAULT + (["text-1006-77"] if args.extra else [])
 
     if not os.path.exists(args.mkt):
@@ -346,20 +391,27 @@ def main():
     log(header)
     rows = []
     for n in names:
-        rows.append(measure(n, specs[n], args, folder, log))
-        log(table(rows[-1:]))
-        for runtime in runtimes if n in EMBEDDING else []:
-            rows.append(measure(f"{n} [{runtime}]", with_runtime(specs[n], runtime, args.ours_bf16), args, folder, log))
-            log(table(rows[-1:]))
+        variants = [(n, specs[n])] + [(f"{n} [{runtime}]", with_runtime(specs[n], runtime, args.ours_bf16))
+                                      for runtime in (runtimes if n in EMBEDDING else [])]
+        for name, spec in variants:
+            for hogs in sorted({0, args.hog}):
+                rows.append(measure(name, spec, args, folder, log, hogs))
+                log(table(rows[-1:]))
     print(f"MKT vs Python stack; median of {args.runs} alternating runs per side; {os.cpu_count()} cores")
     print(header)
     print(table(rows))
     print()
+    if args.hog:
+        print(f"Fall-off on a shared machine ({args.hog} busy-looping process(es); time shared / time quiet):")
+        print(fall_off_table(rows))
+        print()
     for r in rows:
         print(f"- {r['case']}: {r['description']}")
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(header.replace("\n", "  \n") + "\n\n" + table(rows) + "\n\n")
+            if args.hog:
+                f.write(fall_off_table(rows) + "\n\n")
             for r in rows:
                 f.write(f"- {r['case']}: {r['description']}. ours runs: "
                         + ", ".join(f"{s:.4f}" for s in r["ours_runs"]) + "; theirs runs: "
