@@ -19,7 +19,8 @@ Quiet machine. Before every run the driver waits (up to --max-wait s) until the 
 other processes, measured from /proc/stat over --window seconds, are below --quiet; a run during
 which other processes used more than --quiet cores is repeated (up to --retries times). Only the
 running worker's own CPU time is left out: the idle side counts as other load, since a runtime
-whose threads keep spinning after a run would slow the other side's next run unseen. The table reports the largest other load of the runs kept.
+whose threads keep spinning after a run would slow the other side's next run unseen. The table
+reports the largest other load of the runs kept.
 
 Columns: the median time of --runs runs per side, ratio = theirs / ours (above 1: ours is
 faster), and each process's peak RSS (the kernel's ru_maxrss of the child, set-up included).
@@ -301,11 +302,12 @@ def measure(name, spec, args, folder, log, hogs=0):
         rss = {"ours": ours.finish(), "theirs": theirs.finish()}
     o, t = statistics.median(times["ours"]), statistics.median(times["theirs"])
     return dict(case=name, base=spec_name(name), hogs=hogs, description=description, ours=o, theirs=t, ratio=t / o,
-                ours_rss=rss["ours"],
-                theirs_rss=rss["theirs"], other=worst, ours_runs=times["ours"], theirs_runs=times["theirs"])
+                ours_rss=rss["ours"], theirs_rss=rss["theirs"], other=worst, ours_runs=times["ours"],
+                theirs_runs=times["theirs"])
 
 
 def spec_name(name):
+    """The row's name without its `(N hogs)` suffix."""
     return name.split(" (")[0]
 
 
