@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     openblas_set_num_threads(1);
-    const int shapes[4][3] = {{2304, 768}, {768, 768}, {3072, 768}, {768, 3072}};
+    const int shapes[4][2] = {{2304, 768}, {768, 768}, {3072, 768}, {768, 3072}};
     const char *names[4] = {"qkv", "out", "fc1", "fc2"};
     for (int s = 0; s < 4; s++) {
         n = shapes[s][0];

@@ -251,6 +251,7 @@ def stop_hogs(hogs):
 
 def measure(name, spec, args, folder, log, hogs=0):
     description, ours_argv, theirs_argv, mode = spec
+    base = name
     if hogs:
         noun = "hog" if hogs == 1 else "hogs"
         name, description = f"{name} ({hogs} {noun})", f"{description}; {hogs} busy-looping process(es) beside it"
@@ -301,14 +302,9 @@ def measure(name, spec, args, folder, log, hogs=0):
         stop_hogs(hog_processes)
         rss = {"ours": ours.finish(), "theirs": theirs.finish()}
     o, t = statistics.median(times["ours"]), statistics.median(times["theirs"])
-    return dict(case=name, base=spec_name(name), hogs=hogs, description=description, ours=o, theirs=t, ratio=t / o,
+    return dict(case=name, base=base, hogs=hogs, description=description, ours=o, theirs=t, ratio=t / o,
                 ours_rss=rss["ours"], theirs_rss=rss["theirs"], other=worst, ours_runs=times["ours"],
                 theirs_runs=times["theirs"])
-
-
-def spec_name(name):
-    """The row's name without its `(N hogs)` suffix."""
-    return name.split(" (")[0]
 
 
 def meter_dt(meter):

@@ -111,10 +111,13 @@ struct OneLineError: Error, CustomStringConvertible {
 enum MKTVersion {
     static let string = "0.1.0"
 
-    /// `mkt --version`: the version, the CPU, the GEMM backend with the kernels in use and the
-    /// instruction set of the row kernels (softmax, QuickGELU).
-    static var full: String {
+    /// `mkt --version`: the version, then ``machine``.
+    static var full: String { "\(string)\n\(machine)" }
+
+    /// The CPU, the GEMM backend with the kernels in use and the instruction set of the row
+    /// kernels (softmax, QuickGELU), a line each (`mkt --version` and `mkt profile` print them).
+    static var machine: String {
         let backend = GEMMBackend.current
-        return "\(string)\ncpu: \(backend.cpu.summary)\ngemm: \(backend.summary)\nrow kernels: \(VectorMath.rowKernels)"
+        return "cpu: \(backend.cpu.summary)\ngemm: \(backend.summary)\nrow kernels: \(VectorMath.rowKernels)"
     }
 }

@@ -55,10 +55,7 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let config = try Self.config(model)
-        let backend = GEMMBackend.current
-        print("cpu: \(backend.cpu.summary)")
-        print("gemm: \(backend.summary)")
-        print("row kernels: \(VectorMath.rowKernels)")
+        print(MKTVersion.machine)
         var rng = SplitMix64(seed: 1)
         var times: [Double] = []
         var work: () -> Void
